@@ -1,0 +1,213 @@
+//! The pre-pass: rewrites a document before progenitor sees it, so that the generated client
+//! accepts what the real service sends. Each step is a small function over the JSON value.
+//!
+//! 1. [`open_objects`]: drop `additionalProperties: false`, so new server fields never fail a
+//!    response (typify would emit `deny_unknown_fields`).
+//! 2. [`keep_success_responses`]: drop every non-2xx response, so that progenitor hands every
+//!    error back as `Error::UnexpectedResponse` with its status, headers and body intact (a
+//!    declared JSON error whose body is `text/plain` would otherwise lose its status). The
+//!    runtime crate reads those bodies into one error type.
+//! 3. [`relax_absent_scalars`]: in schemas that only appear in responses, a required string
+//!    (without a format) or array gets an empty default instead, so a field the service omits
+//!    (Deployment `imageTag`) decodes to `""` or `[]` rather than failing the whole response.
+//! 4. [`crate::enums::lift_inline_enums`]: every string enum becomes a named schema, generated
+//!    as an open enum.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use astro_spec::document::Document;
+use crate::enums::{self, OpenEnum};
+use astro_spec::operations::raw_operations;
+
+/// A document after the pre-pass, with the enums to generate as open enums.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The rewritten document.
+    pub document: Value,
+    /// Every string enum, now a named schema.
+    pub enums: Vec<OpenEnum>,
+}
+
+/// Runs every step of the pre-pass.
+pub fn prepare(document: &Document) -> Prepared {
+    let mut value = document.value().clone();
+    open_objects(&mut value);
+    keep_success_responses(&mut value);
+    relax_absent_scalars(&mut value);
+    let enums = enums::lift_inline_enums(&mut value);
+    Prepared {
+        document: value,
+        enums,
+    }
+}
+
+/// Removes every `additionalProperties: false`.
+pub fn open_objects(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("additionalProperties") == Some(&Value::Bool(false)) {
+                map.remove("additionalProperties");
+            }
+            map.values_mut().for_each(open_objects);
+        }
+        Value::Array(items) => items.iter_mut().for_each(open_objects),
+        _ => {}
+    }
+}
+
+/// Removes every response whose status is not 2xx (including `default`, `4XX` and `5XX`).
+pub fn keep_success_responses(value: &mut Value) {
+    let places: Vec<(String, String)> = raw_operations(value)
+        .into_iter()
+        .map(|(path, method, _)| (path.to_string(), method.to_string()))
+        .collect();
+    for (path, method) in places {
+        if let Some(responses) = value["paths"][path.as_str()][method.as_str()]
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+        {
+            responses.retain(|status, _| status.starts_with('2'));
+        }
+    }
+}
+
+/// Gives response-only required strings and arrays an empty default (see the module docs).
+pub fn relax_absent_scalars(value: &mut Value) {
+    let mut from_responses = Vec::new();
+    let mut from_requests = Vec::new();
+    for (_, _, op) in raw_operations(value) {
+        if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+            for (status, response) in responses {
+                if status.starts_with('2') {
+                    from_responses.push(response.clone());
+                }
+            }
+        }
+        from_requests.extend(op.get("requestBody").cloned());
+        from_requests.extend(op.get("parameters").cloned());
+    }
+    let response_side = reachable_schemas(value, &from_responses);
+    let request_side = reachable_schemas(value, &from_requests);
+    let Some(schemas) = value
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for name in response_side.difference(&request_side) {
+        let Some(schema) = schemas.get_mut(name) else {
+            continue;
+        };
+        let Some(required) = schema.get("required").and_then(Value::as_array).cloned() else {
+            continue;
+        };
+        let mut still_required = Vec::new();
+        for field in required {
+            let Some(field_name) = field.as_str() else {
+                continue;
+            };
+            let property = schema
+                .get_mut("properties")
+                .and_then(|p| p.get_mut(field_name));
+            let empty = property.as_ref().and_then(|p| empty_default(p));
+            match (property, empty) {
+                (Some(property), Some(default)) => property["default"] = default,
+                _ => still_required.push(field),
+            }
+        }
+        schema["required"] = Value::Array(still_required);
+    }
+}
+
+/// The empty value a required-but-absent property decodes to, for the kinds that have one.
+fn empty_default(property: &Value) -> Option<Value> {
+    if property.get("$ref").is_some() || property.get("enum").is_some() {
+        return None;
+    }
+    match property.get("type").and_then(Value::as_str) {
+        Some("string") if property.get("format").is_none() => Some(json!("")),
+        Some("array") => Some(json!([])),
+        _ => None,
+    }
+}
+
+/// The names of the component schemas reachable (through `$ref`s) from some values.
+fn reachable_schemas(document: &Value, roots: &[Value]) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut stack: Vec<&Value> = roots.iter().collect();
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(name) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                {
+                    if found.insert(name.to_string()) {
+                        if let Some(target) = document
+                            .pointer("/components/schemas")
+                            .and_then(|s| s.get(name))
+                        {
+                            stack.push(target);
+                        }
+                    }
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "paths": {"/a": {"post": {"operationId": "CreateA",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Req"}}}},
+                "responses": {
+                    "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Res"}}}},
+                    "403": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    "5XX": {"description": "x"}, "default": {"description": "x"}
+                }}}},
+            "components": {"schemas": {
+                "Req": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+                "Res": {"type": "object", "additionalProperties": false,
+                        "required": ["id", "imageTag", "tags", "createdAt", "count"],
+                        "properties": {"id": {"type": "string"}, "imageTag": {"type": "string"},
+                                       "tags": {"type": "array", "items": {"type": "string"}},
+                                       "createdAt": {"type": "string", "format": "date-time"},
+                                       "count": {"type": "integer"}}},
+                "Error": {"type": "object"}
+            }}
+        })
+    }
+
+    #[test]
+    fn drops_error_responses_and_closed_objects() {
+        let mut value = doc();
+        open_objects(&mut value);
+        keep_success_responses(&mut value);
+        let responses = value.pointer("/paths/~1a/post/responses").unwrap();
+        assert_eq!(responses.as_object().unwrap().keys().collect::<Vec<_>>(), ["200"]);
+        assert!(value.pointer("/components/schemas/Res/additionalProperties").is_none());
+    }
+
+    #[test]
+    fn relaxes_only_response_scalars() {
+        let mut value = doc();
+        relax_absent_scalars(&mut value);
+        let res = value.pointer("/components/schemas/Res").unwrap();
+        assert_eq!(res["required"], json!(["createdAt", "count"]));
+        assert_eq!(res["properties"]["imageTag"]["default"], json!(""));
+        assert_eq!(res["properties"]["tags"]["default"], json!([]));
+        assert_eq!(value.pointer("/components/schemas/Req/required"), Some(&json!(["name"])));
+    }
+}

@@ -1,0 +1,322 @@
+//! The one error type of every Astro API call.
+
+use std::fmt;
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use crate::capture::CapturedError;
+
+/// How many characters of a body an [`Error`] keeps.
+pub const BODY_EXCERPT_CHARS: usize = 2048;
+
+/// What kind of failure an [`Error`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The server answered with a non-success status.
+    Status,
+    /// No connection could be made (refused, DNS, TLS).
+    Connect,
+    /// The request or the response timed out.
+    Timeout,
+    /// Reading the response body failed part-way (connection reset, size limit).
+    Body,
+    /// A success response whose body is not the documented JSON.
+    Decode,
+    /// The request could not be built from the arguments given (a missing required parameter,
+    /// a value that does not serialise).
+    InvalidRequest,
+    /// Anything else the transport reported.
+    Transport,
+}
+
+/// The error of every call made through the Astro API clients.
+///
+/// It keeps what a caller needs to act and to report: the HTTP status, Astro's `requestId`,
+/// the message, the body's content type and a bounded excerpt of the raw body, whether that
+/// body was the documented JSON `Error`, other JSON, plain text (the gateway's 401/403), HTML
+/// or empty. `Display` is one line with the status, the message and the request id.
+#[derive(Clone)]
+pub struct Error {
+    kind: ErrorKind,
+    operation: Option<&'static str>,
+    status: Option<StatusCode>,
+    request_id: Option<String>,
+    message: String,
+    content_type: Option<String>,
+    body_excerpt: Option<String>,
+    decode_path: Option<String>,
+    retry_after: Option<std::time::Duration>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Error {
+    fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            operation: None,
+            status: None,
+            request_id: None,
+            message: message.into(),
+            content_type: None,
+            body_excerpt: None,
+            decode_path: None,
+            retry_after: None,
+            source: None,
+        }
+    }
+
+    /// An error for arguments that cannot make a valid request; `message` names what is wrong.
+    pub fn invalid_request(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidRequest, message)
+    }
+
+    /// Records the operation the error belongs to.
+    pub fn with_operation(mut self, operation_id: &'static str) -> Self {
+        self.operation = Some(operation_id);
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The operation id (`ListWorkspaces`), when known.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.operation
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status
+    }
+
+    /// Astro's request id, from the JSON body's `requestId` or a request-id header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The message: the JSON error's `message`, the first line of a text body, or a description
+    /// of the failure.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The response's `Content-Type`, when the server answered.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The start of the raw response body (at most [`BODY_EXCERPT_CHARS`] characters).
+    pub fn body_excerpt(&self) -> Option<&str> {
+        self.body_excerpt.as_deref()
+    }
+
+    /// For [`ErrorKind::Decode`]: the path of the field that failed (`workspaces[3].createdAt`).
+    pub fn decode_path(&self) -> Option<&str> {
+        self.decode_path.as_deref()
+    }
+
+    /// The wait the server asked for with `Retry-After`, if any.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.retry_after
+    }
+
+    /// Whether the server said the object does not exist (404).
+    pub fn is_not_found(&self) -> bool {
+        self.status == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the token was refused (401) or lacks a permission (403).
+    pub fn is_auth(&self) -> bool {
+        matches!(self.status, Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN))
+    }
+
+    /// Whether the server throttled the call (429).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the same call could succeed if made again: connection failures, timeouts, and
+    /// the statuses 408, 429, 502, 503 and 504.
+    pub fn is_retryable(&self) -> bool {
+        match self.kind {
+            ErrorKind::Connect | ErrorKind::Timeout | ErrorKind::Body => true,
+            ErrorKind::Status => self.status.is_some_and(crate::runtime::is_retryable_status),
+            _ => false,
+        }
+    }
+
+    pub(crate) fn from_captured(captured: &CapturedError) -> Self {
+        let content_type = header(&captured.headers, "content-type");
+        let text = String::from_utf8_lossy(&captured.body);
+        let json: Option<serde_json::Value> = serde_json::from_slice(&captured.body).ok();
+        let field = |name: &str| {
+            json.as_ref()
+                .and_then(|v| v.get(name))
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let message = field("message")
+            .or_else(|| field("error"))
+            .or_else(|| {
+                let looks_html = content_type.as_deref().is_some_and(|c| c.contains("html"))
+                    || text.trim_start().starts_with('<');
+                let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+                (!looks_html && json.is_none()).then(|| excerpt(line, 300))
+            })
+            .unwrap_or_else(|| {
+                captured
+                    .status
+                    .canonical_reason()
+                    .unwrap_or("unknown status")
+                    .to_string()
+            });
+        let mut error = Self::new(ErrorKind::Status, message);
+        error.status = Some(captured.status);
+        error.request_id = field("requestId").or_else(|| request_id_header(&captured.headers));
+        error.content_type = content_type;
+        error.body_excerpt = (!captured.body.is_empty()).then(|| {
+            let mut kept = excerpt(&text, BODY_EXCERPT_CHARS);
+            if captured.truncated && !kept.ends_with('…') {
+                kept.push('…');
+            }
+            kept
+        });
+        if let Some(cause) = &captured.read_error {
+            error.message = format!("{} (the body could not be read to the end: {cause})", error.message);
+        }
+        error.retry_after = crate::runtime::retry_after(&captured.headers);
+        error
+    }
+
+    fn from_headers(status: StatusCode, headers: &HeaderMap) -> Self {
+        let mut error = Self::new(
+            ErrorKind::Status,
+            status.canonical_reason().unwrap_or("unknown status"),
+        );
+        error.status = Some(status);
+        error.request_id = request_id_header(headers);
+        error.content_type = header(headers, "content-type");
+        error.retry_after = crate::runtime::retry_after(headers);
+        error
+    }
+
+    pub(crate) fn from_transport(error: reqwest::Error, kind_if_unknown: ErrorKind) -> Self {
+        let kind = if error.is_timeout() {
+            ErrorKind::Timeout
+        } else if error.is_connect() {
+            ErrorKind::Connect
+        } else {
+            kind_if_unknown
+        };
+        let mut message = error.to_string();
+        let mut source: Option<&dyn std::error::Error> = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            message = format!("{message}: {cause}");
+            source = cause.source();
+        }
+        let mut out = Self::new(kind, message);
+        out.status = error.status();
+        out.source = Some(Arc::new(error));
+        out
+    }
+
+    /// A success response whose body did not decode; `path` names the field that failed.
+    pub(crate) fn decode(body: &[u8], path: Option<String>, cause: &serde_json::Error) -> Self {
+        let message = match &path {
+            Some(path) if !path.is_empty() && path != "." => {
+                format!("response body does not match the expected type at `{path}`: {cause}")
+            }
+            _ => format!("response body does not match the expected type: {cause}"),
+        };
+        let mut error = Self::new(ErrorKind::Decode, message);
+        error.decode_path = path;
+        error.body_excerpt = Some(excerpt(&String::from_utf8_lossy(body), BODY_EXCERPT_CHARS));
+        error
+    }
+}
+
+impl From<progenitor_client::Error<()>> for Error {
+    fn from(error: progenitor_client::Error<()>) -> Self {
+        use progenitor_client::Error as P;
+        match error {
+            P::InvalidRequest(message) => Self::invalid_request(message),
+            P::CommunicationError(e) => Self::from_transport(e, ErrorKind::Transport),
+            P::InvalidUpgrade(e) => Self::from_transport(e, ErrorKind::Transport),
+            P::ResponseBodyError(e) => Self::from_transport(e, ErrorKind::Body),
+            P::ErrorResponse(value) => Self::from_headers(value.status(), value.headers()),
+            P::InvalidResponsePayload(body, cause) => Self::decode(&body, None, &cause),
+            P::UnexpectedResponse(response) => match response.extensions().get::<CapturedError>() {
+                Some(captured) => Self::from_captured(captured),
+                None => Self::from_headers(response.status(), response.headers()),
+            },
+            P::Custom(message) => Self::new(ErrorKind::Transport, message),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(operation) = self.operation {
+            write!(f, "{operation}: ")?;
+        }
+        match self.status {
+            Some(status) => write!(f, "HTTP {}: {}", status.as_u16(), self.message)?,
+            None => f.write_str(&self.message)?,
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("message", &self.message)
+            .field("content_type", &self.content_type)
+            .field("body_excerpt", &self.body_excerpt)
+            .field("decode_path", &self.decode_path)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn request_id_header(headers: &HeaderMap) -> Option<String> {
+    ["x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id"]
+        .iter()
+        .find_map(|name| header(headers, name))
+        .filter(|id| !id.is_empty())
+}
+
+/// At most `max` characters of `text`, with an ellipsis when cut.
+fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}

@@ -1,0 +1,30 @@
+//! Runtime shared by the generated Astro API clients (`astro-platform`, `astro-iam`).
+//!
+//! Each generated crate implements progenitor's `ClientHooks` for its `Client` by calling
+//! [`Runtime::execute`], so every call made through a generated client gets the same behaviour,
+//! with or without the `astro-api` facade:
+//! - error bodies are captured, so [`Error`] keeps the status, request id, message, content type
+//!   and a bounded excerpt of the body whatever its format;
+//! - enums are open ([`open_enum!`]): unknown values parse as `Unknown(String)`;
+//! - every operation builder implements [`Call`], whose `call()` returns the decoded body or one
+//!   [`Error`].
+#![warn(missing_docs)]
+
+mod call;
+mod capture;
+mod error;
+mod hooks;
+mod open_enum;
+mod runtime;
+
+pub use call::{Call, finish};
+pub use error::{Error, ErrorKind};
+pub use runtime::Runtime;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use progenitor_client;
+    pub use reqwest;
+    pub use schemars;
+    pub use serde;
+}
