@@ -10,6 +10,7 @@ pub mod document;
 pub mod naming;
 pub mod operations;
 pub mod pins;
+pub mod samples;
 
 pub use document::{Document, DocumentError};
 pub use operations::{Operation, Pagination, Parameter, ParameterLocation};
