@@ -20,10 +20,13 @@ pub(crate) struct CapturedError {
 
 /// Reads at most `limit` bytes of a non-success response and returns an equivalent response
 /// (same status and headers, body = the bytes read) carrying a [`CapturedError`].
-pub(crate) async fn capture_error(mut response: reqwest::Response, limit: usize) -> reqwest::Response {
-    let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
+pub(crate) async fn capture_error(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> reqwest::Response {
+    let (parts, extensions) = parts(&response);
+    let status = parts.status;
+    let headers = parts.headers.clone();
     let mut body = BytesMut::new();
     let mut truncated = false;
     let mut read_error = None;
@@ -53,10 +56,40 @@ pub(crate) async fn capture_error(mut response: reqwest::Response, limit: usize)
         truncated,
         read_error,
     };
-    let mut rebuilt = http::Response::new(reqwest::Body::from(body));
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    rebuilt.extensions_mut().insert(captured);
+    let mut extensions = extensions;
+    extensions.insert(captured);
+    rebuild(parts, extensions, reqwest::Body::from(body))
+}
+
+/// Status, version and headers of a response, kept to build an equivalent one.
+pub(crate) struct Parts {
+    pub status: StatusCode,
+    pub version: http::Version,
+    pub headers: HeaderMap,
+}
+
+/// The parts and extensions of a response.
+pub(crate) fn parts(response: &reqwest::Response) -> (Parts, http::Extensions) {
+    (
+        Parts {
+            status: response.status(),
+            version: response.version(),
+            headers: response.headers().clone(),
+        },
+        response.extensions().clone(),
+    )
+}
+
+/// A response with the given parts, extensions and body.
+pub(crate) fn rebuild(
+    parts: Parts,
+    extensions: http::Extensions,
+    body: reqwest::Body,
+) -> reqwest::Response {
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = parts.status;
+    *rebuilt.version_mut() = parts.version;
+    *rebuilt.headers_mut() = parts.headers;
+    *rebuilt.extensions_mut() = extensions;
     reqwest::Response::from(rebuilt)
 }

@@ -132,7 +132,10 @@ impl Error {
 
     /// Whether the token was refused (401) or lacks a permission (403).
     pub fn is_auth(&self) -> bool {
-        matches!(self.status, Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN))
+        matches!(
+            self.status,
+            Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+        )
     }
 
     /// Whether the server throttled the call (429).
@@ -188,7 +191,10 @@ impl Error {
             kept
         });
         if let Some(cause) = &captured.read_error {
-            error.message = format!("{} (the body could not be read to the end: {cause})", error.message);
+            error.message = format!(
+                "{} (the body could not be read to the end: {cause})",
+                error.message
+            );
         }
         error.retry_after = crate::runtime::retry_after(&captured.headers);
         error
@@ -307,10 +313,7 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 fn request_id_header(headers: &HeaderMap) -> Option<String> {
-    ["x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id"]
-        .iter()
-        .find_map(|name| header(headers, name))
-        .filter(|id| !id.is_empty())
+    crate::runtime::request_id(headers).map(str::to_string)
 }
 
 /// At most `max` characters of `text`, with an ellipsis when cut.

@@ -7,19 +7,28 @@
 //!   and a bounded excerpt of the body whatever its format;
 //! - enums are open ([`open_enum!`]): unknown values parse as `Unknown(String)`;
 //! - every operation builder implements [`Call`], whose `call()` returns the decoded body or one
-//!   [`Error`].
+//!   [`Error`];
+//! - failed calls are retried where that is safe ([`RetryPolicy`]), requests are spaced to stay
+//!   under Astro's per-token limits ([`RateLimits`]), bodies are capped in size, and every
+//!   attempt is a `tracing` span.
 #![warn(missing_docs)]
 
+mod body_limit;
 mod call;
 mod capture;
 mod error;
 mod hooks;
+mod limits;
 mod open_enum;
+mod retry;
 mod runtime;
 
+pub use body_limit::BodyTooLarge;
 pub use call::{Call, finish};
 pub use error::{Error, ErrorKind};
-pub use runtime::Runtime;
+pub use limits::RateLimits;
+pub use retry::RetryPolicy;
+pub use runtime::{DEFAULT_MAX_RESPONSE_BYTES, Runtime, RuntimeBuilder};
 
 #[doc(hidden)]
 pub mod __private {

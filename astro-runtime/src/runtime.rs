@@ -3,61 +3,253 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use tracing::Instrument;
 
+use crate::body_limit::limit_body;
 use crate::capture::capture_error;
+use crate::limits::{Limiter, RateLimits};
+use crate::retry::{RetryPolicy, is_idempotent, retry_status};
 
 /// How many bytes of an error body the runtime keeps.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
+/// The default cap on a success body: 64 MiB (a 1000-item page of deployments is about 2 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Shared behaviour of one client: the generated crates call [`Runtime::execute`] from their
-/// `ClientHooks::exec`, so it applies to every operation.
-#[derive(Clone, Debug, Default)]
+/// `ClientHooks::exec`, so retries, rate limits, error capture, body limits and tracing apply to
+/// every operation, with or without the `astro-api` facade.
+///
+/// Clones share the same rate limiters: give every client that uses one API token the same
+/// runtime.
+#[derive(Clone, Debug)]
 pub struct Runtime {
-    config: Arc<Config>,
+    inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
-struct Config {
-    error_body_limit: usize,
+struct Inner {
+    retry: RetryPolicy,
+    limiter: Option<Limiter>,
+    max_response_bytes: u64,
 }
 
-impl Default for Config {
+impl Default for Runtime {
+    fn default() -> Self {
+        Self::builder().build()
+    }
+}
+
+/// Settings of a [`Runtime`].
+#[derive(Clone, Debug)]
+pub struct RuntimeBuilder {
+    retry: RetryPolicy,
+    rate_limits: Option<RateLimits>,
+    max_response_bytes: u64,
+}
+
+impl Default for RuntimeBuilder {
     fn default() -> Self {
         Self {
-            error_body_limit: ERROR_BODY_LIMIT,
+            retry: RetryPolicy::default(),
+            rate_limits: Some(RateLimits::default()),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+impl RuntimeBuilder {
+    /// The retry policy ([`RetryPolicy::disabled`] turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Client-side rate limits, or `None` for none.
+    pub fn rate_limits(mut self, limits: Option<RateLimits>) -> Self {
+        self.rate_limits = limits;
+        self
+    }
+
+    /// The largest success body accepted, in bytes.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Builds the runtime.
+    pub fn build(self) -> Runtime {
+        Runtime {
+            inner: Arc::new(Inner {
+                retry: self.retry,
+                limiter: self.rate_limits.map(Limiter::new),
+                max_response_bytes: self.max_response_bytes,
+            }),
         }
     }
 }
 
 impl Runtime {
-    /// A runtime with the default settings.
+    /// A runtime with the default settings: retries on, Astro's documented rate limits, a
+    /// 64 MiB body cap.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sends one request of an operation and returns its response; error responses come back
+    /// Starts a runtime with custom settings.
+    pub fn builder() -> RuntimeBuilder {
+        RuntimeBuilder::default()
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// Sends a request of an operation: waits for the rate limiter, retries what is safe to
+    /// retry (see [`RetryPolicy`]), and returns the final response. Error responses come back
     /// with their body captured so that [`crate::Error`] can report it.
+    ///
+    /// A DELETE that answers 404 after an earlier attempt of the same call may have reached the
+    /// server (its response was lost) is reported as the 204 that attempt would have given:
+    /// the object is gone either way.
     pub async fn execute(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
         operation_id: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
-        let _ = operation_id;
-        let response = http.execute(request).await?;
-        if response.status().is_success() {
-            Ok(response)
-        } else {
-            Ok(capture_error(response, self.config.error_body_limit).await)
+        let method = request.method().clone();
+        let idempotent = is_idempotent(&method, operation_id);
+        let policy = &self.inner.retry;
+        let mut backoff = policy.backoff();
+        let mut next = Some(request);
+        let mut maybe_applied = false;
+        let mut attempt: u32 = 0;
+        while let Some(request) = next.take() {
+            attempt += 1;
+            let spare = if attempt < policy.max_attempts() {
+                request.try_clone()
+            } else {
+                None
+            };
+            self.throttle(&method, operation_id).await;
+            let span = tracing::info_span!(
+                "astro_request",
+                operation = operation_id,
+                method = %method,
+                attempt,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            );
+            let result = http.execute(request).instrument(span.clone()).await;
+            let delay = match result {
+                Ok(response) => {
+                    let status = response.status();
+                    span.record("status", status.as_u16());
+                    if let Some(id) = request_id(response.headers()) {
+                        span.record("request_id", id);
+                    }
+                    if status.is_success() {
+                        return Ok(limit_body(response, self.inner.max_response_bytes));
+                    }
+                    if status == StatusCode::NOT_FOUND && method == Method::DELETE && maybe_applied
+                    {
+                        tracing::warn!(
+                            operation = operation_id,
+                            "DELETE answered 404 after an earlier attempt may have succeeded; reporting success"
+                        );
+                        return Ok(no_content());
+                    }
+                    let delay = if retry_status(status, idempotent) && spare.is_some() {
+                        policy.next_delay(retry_after(response.headers()), &mut backoff)
+                    } else {
+                        None
+                    };
+                    match delay {
+                        Some(delay) => {
+                            tracing::warn!(
+                                operation = operation_id,
+                                attempt,
+                                status = status.as_u16(),
+                                wait_ms = delay.as_millis() as u64,
+                                "retrying after a retryable status"
+                            );
+                            delay
+                        }
+                        None => {
+                            return Ok(capture_error(response, ERROR_BODY_LIMIT).await);
+                        }
+                    }
+                }
+                Err(error) => {
+                    let never_sent = error.is_connect();
+                    maybe_applied |= !never_sent;
+                    let delay = if (never_sent || idempotent) && spare.is_some() {
+                        backoff.next()
+                    } else {
+                        None
+                    };
+                    match delay {
+                        Some(delay) => {
+                            tracing::warn!(
+                                operation = operation_id,
+                                attempt,
+                                error = %error,
+                                wait_ms = delay.as_millis() as u64,
+                                "retrying after a transport error"
+                            );
+                            delay
+                        }
+                        None => return Err(error),
+                    }
+                }
+            };
+            tokio::time::sleep(delay).await;
+            next = spare;
+        }
+        unreachable!("the loop returns on its last attempt, which has no spare request")
+    }
+
+    async fn throttle(&self, method: &Method, operation_id: &'static str) {
+        if let Some(limiter) = &self.inner.limiter {
+            let waited = limiter.acquire(method).await;
+            if !waited.is_zero() {
+                tracing::warn!(
+                    operation = operation_id,
+                    wait_ms = waited.as_millis() as u64,
+                    "throttled by the client-side rate limit"
+                );
+            }
         }
     }
 }
 
-/// Whether a status is worth retrying: 408, 429, 502, 503, 504.
+/// The response a DELETE would have given had its first response not been lost.
+fn no_content() -> reqwest::Response {
+    let mut response = http::Response::new(reqwest::Body::from(Vec::new()));
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    reqwest::Response::from(response)
+}
+
+/// Whether a status is worth retrying for an idempotent call: 408, 429, 502, 503, 504.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
+    retry_status(status, true)
+}
+
+/// A request id from the response headers, if the server sent one.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    [
+        "x-request-id",
+        "request-id",
+        "x-amzn-requestid",
+        "x-correlation-id",
+    ]
+    .iter()
+    .find_map(|name| headers.get(*name)?.to_str().ok())
+    .filter(|id| !id.is_empty())
 }
 
 /// The wait a `Retry-After` header asks for, in seconds or as an HTTP date.
