@@ -1,15 +1,16 @@
-//! `cargo xtask regen`: refresh the documents from their source, check them, update the pins.
+//! `cargo xtask regen`: refresh the documents from their source, check them, report what changed
+//! for users, and update the pins, the crate versions and `openapi/CHANGES.md`.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use astro_spec::pins::{Pins, sha256_hex};
 use astro_spec::{ApiPin, Document};
 
 use crate::SourceArgs;
+use crate::changes::{Report, compare_documents, report::short};
 use crate::fetch::selected;
-use crate::source;
 use crate::workspace::write_all_atomically;
+use crate::{changelog, crate_version, source};
 
 /// A checked new document for one API.
 struct Candidate {
@@ -19,9 +20,11 @@ struct Candidate {
 }
 
 /// Refreshes the selected APIs. Every document is read and checked (YAML or JSON, OpenAPI 3.0.x,
-/// unique operation ids, the same API as pinned, and a trial generation with the build's
-/// settings) before anything is written; then the documents and the pins file are replaced
-/// together. Any failure leaves the current files byte-for-byte as they were.
+/// unique operation ids, every `$ref` resolving, the same API as pinned, and a trial generation
+/// with the build's settings) before anything is written. The change report against the current
+/// copies is printed; then the documents, the pins file, the crate versions and
+/// `openapi/CHANGES.md` are replaced together. Any failure leaves every file byte-for-byte as it
+/// was. With `check`, nothing is written and a difference from the pins is an error.
 pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
     let pins = Pins::load(root).map_err(|e| e.to_string())?;
     let mut candidates = Vec::new();
@@ -29,27 +32,40 @@ pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
         candidates.push(check_candidate(args, pin)?);
     }
 
+    let mut report = Report::default();
+    let mut changed = Report::default();
     let mut new_pins = pins.clone();
     let mut writes: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let mut changed = Vec::new();
     for candidate in &candidates {
         let pin = &candidate.pin;
         let sha = sha256_hex(&candidate.bytes);
-        let previous = std::fs::read(pin.openapi_path(root))
-            .ok()
-            .and_then(|bytes| Document::parse(&bytes).ok());
-        print_operation_changes(pin, previous.as_ref(), &candidate.document);
+        match previous(root, pin) {
+            Some((bytes, document)) => {
+                let api = compare_documents(
+                    &pin.name,
+                    (&document, &bytes),
+                    (&candidate.document, &candidate.bytes),
+                );
+                if sha != pin.sha256 {
+                    changed.apis.push(api.clone());
+                }
+                report.apis.push(api);
+            }
+            None => println!(
+                "{}: no current copy to compare with (run `cargo xtask fetch` first for a report)",
+                pin.name
+            ),
+        }
         if sha == pin.sha256 {
             println!("{}: unchanged ({})", pin.name, short(&sha));
         } else {
             println!("{}: {} -> {}", pin.name, short(&pin.sha256), short(&sha));
-            changed.push(pin.name.clone());
         }
         let entry = new_pins
             .api
             .iter_mut()
             .find(|p| p.name == pin.name)
-            .expect("candidate comes from the pins");
+            .ok_or_else(|| format!("{} vanished from the pins", pin.name))?;
         if sha != entry.sha256 {
             entry.sha256 = sha;
             entry.version = candidate.document.info_version().to_string();
@@ -58,32 +74,103 @@ pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
         writes.push((entry.openapi_path(root), candidate.bytes.clone()));
         writes.push((entry.crate_spec_path(root), candidate.bytes.clone()));
     }
+    if !report.apis.is_empty() {
+        print!("{}", report.text());
+    }
 
+    let moved: Vec<&str> = new_pins
+        .api
+        .iter()
+        .zip(&pins.api)
+        .filter(|(new, old)| new.sha256 != old.sha256)
+        .map(|(new, _)| new.name.as_str())
+        .collect();
     if check {
-        return if changed.is_empty() {
+        return if moved.is_empty() {
             println!("the source matches the pins");
             Ok(())
         } else {
-            Err(format!("the source differs from the pins for: {}", changed.join(", ")))
+            Err(format!(
+                "the source differs from the pins for: {} (see the report above; \
+                 `cargo xtask regen` takes it)",
+                moved.join(", ")
+            ))
         };
     }
+
     if new_pins != pins {
         writes.push((Pins::path(root), new_pins.to_toml().into_bytes()));
     }
+    writes.extend(version_writes(root, &new_pins)?);
+    if !changed.apis.is_empty() {
+        let path = changelog::path(root);
+        let existing = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
+        let date = chrono::Utc::now().format("%Y-%m-%d").to_string();
+        let text = changelog::prepend(existing.as_deref(), &changed.markdown(&date));
+        writes.push((path, text.into_bytes()));
+    }
     write_all_atomically(&writes)?;
-    if changed.is_empty() {
+    if moved.is_empty() {
         println!("nothing changed");
     } else {
-        println!("updated openapi/pins.toml for: {}", changed.join(", "));
+        println!(
+            "updated openapi/pins.toml, the crate versions and openapi/CHANGES.md for: {}",
+            moved.join(", ")
+        );
     }
     Ok(())
+}
+
+/// The current copy of an API's document, as the generated crate is built from it.
+fn previous(root: &Path, pin: &ApiPin) -> Option<(Vec<u8>, Document)> {
+    [pin.openapi_path(root), pin.crate_spec_path(root)]
+        .iter()
+        .find_map(|path| {
+            let bytes = std::fs::read(path).ok()?;
+            let document = Document::parse(&bytes).ok()?;
+            Some((bytes, document))
+        })
+}
+
+/// The crate manifests (and `Cargo.lock` entries) whose version must carry new build metadata.
+fn version_writes(root: &Path, pins: &Pins) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+    let mut writes = Vec::new();
+    let lock_path = root.join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path).ok();
+    let mut new_lock = lock.clone();
+    for pin in &pins.api {
+        let manifest_path = root.join(&pin.crate_dir).join("Cargo.toml");
+        let manifest = std::fs::read_to_string(&manifest_path)
+            .map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))?;
+        let updated =
+            crate_version::with_metadata(&manifest, &crate_version::metadata(pin), &manifest_path)?;
+        if updated == manifest {
+            continue;
+        }
+        if let (Some((name, version)), Some(lock)) = (
+            crate_version::package_name_and_version(&updated),
+            new_lock.as_mut(),
+        ) {
+            *lock = crate_version::lock_with_version(lock, &name, &version);
+        }
+        writes.push((manifest_path, updated.into_bytes()));
+    }
+    if let (Some(new_lock), Some(lock)) = (new_lock, lock)
+        && new_lock != lock
+    {
+        writes.push((lock_path, new_lock.into_bytes()));
+    }
+    Ok(writes)
 }
 
 fn check_candidate(args: &SourceArgs, pin: &ApiPin) -> Result<Candidate, String> {
     let from = source::choose(args, pin);
     let bytes = source::read(&from)?;
-    let document =
-        Document::parse(&bytes).map_err(|e| format!("{} from {from}: {e}", pin.name))?;
+    let document = Document::parse(&bytes).map_err(|e| format!("{} from {from}: {e}", pin.name))?;
     if document.title() != pin.title {
         return Err(format!(
             "{} from {from} is the document `{}`, not `{}`",
@@ -92,7 +179,13 @@ fn check_candidate(args: &SourceArgs, pin: &ApiPin) -> Result<Candidate, String>
             pin.title
         ));
     }
-    astro_codegen::generate::generate(&document)
+    if let Some(reference) = dangling_reference(document.value()) {
+        return Err(format!(
+            "{} from {from} refers to {reference}, which it does not contain (truncated?)",
+            pin.name
+        ));
+    }
+    quietly(|| astro_codegen::generate::generate(&document))
         .map_err(|e| format!("{} from {from}: trial generation failed: {e}", pin.name))?;
     Ok(Candidate {
         pin: pin.clone(),
@@ -101,21 +194,35 @@ fn check_candidate(args: &SourceArgs, pin: &ApiPin) -> Result<Candidate, String>
     })
 }
 
-fn print_operation_changes(pin: &ApiPin, previous: Option<&Document>, next: &Document) {
-    let Some(previous) = previous else {
-        println!("{}: no previous copy to compare with", pin.name);
-        return;
-    };
-    let old: BTreeSet<String> = previous.operation_ids().into_iter().collect();
-    let new: BTreeSet<String> = next.operation_ids().into_iter().collect();
-    for added in new.difference(&old) {
-        println!("{}: operation added: {added}", pin.name);
+/// The first local `$ref` of a document that points at nothing.
+fn dangling_reference(document: &serde_json::Value) -> Option<String> {
+    let mut stack = vec![document];
+    while let Some(value) = stack.pop() {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(reference) = map.get("$ref").and_then(serde_json::Value::as_str) {
+                    let found = reference
+                        .strip_prefix('#')
+                        .is_some_and(|pointer| document.pointer(pointer).is_some());
+                    if !found {
+                        return Some(reference.to_string());
+                    }
+                }
+                stack.extend(map.values());
+            }
+            serde_json::Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
     }
-    for removed in old.difference(&new) {
-        println!("{}: operation removed: {removed}", pin.name);
-    }
+    None
 }
 
-fn short(sha: &str) -> &str {
-    &sha[..12.min(sha.len())]
+/// Runs `f` without the default panic message: the generator turns panics into errors, and the
+/// error is reported on one line.
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = f();
+    std::panic::set_hook(hook);
+    result
 }

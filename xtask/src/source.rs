@@ -45,7 +45,11 @@ pub fn choose(args: &SourceArgs, pin: &ApiPin) -> Source {
 
 fn mirror_source(mirror: &str, pin: &ApiPin) -> Source {
     if mirror.starts_with("http://") || mirror.starts_with("https://") {
-        Source::Url(format!("{}/{}", mirror.trim_end_matches('/'), pin.mirror_path()))
+        Source::Url(format!(
+            "{}/{}",
+            mirror.trim_end_matches('/'),
+            pin.mirror_path()
+        ))
     } else {
         let base = mirror.strip_prefix("file://").unwrap_or(mirror);
         Source::File(Path::new(base).join(pin.mirror_path()))

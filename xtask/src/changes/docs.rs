@@ -1,0 +1,122 @@
+//! Telling documentation from structure: descriptions, summaries and examples change no
+//! generated type, so the comparison looks at them separately.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// The keys that only document a schema, parameter or operation.
+const DOC_KEYS: [&str; 5] = [
+    "description",
+    "summary",
+    "example",
+    "examples",
+    "externalDocs",
+];
+
+/// A copy of a value without its documentation keys. Property names are left alone, so a
+/// property called `description` is kept.
+pub fn without_docs(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(key, _)| !DOC_KEYS.contains(&key.as_str()))
+                .map(|(key, child)| {
+                    let child = if key == "properties" {
+                        map_values(child, without_docs)
+                    } else {
+                        without_docs(child)
+                    };
+                    (key.clone(), child)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_docs).collect()),
+        other => other.clone(),
+    }
+}
+
+fn map_values(value: &Value, f: fn(&Value) -> Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), f(v))).collect()),
+        other => f(other),
+    }
+}
+
+/// How many documentation fields differ between two versions of the same item, counting only
+/// fields whose owner exists in both (the text that arrives with a new property is part of that
+/// addition, not a documentation change).
+pub fn changed_doc_fields(old: &Value, new: &Value) -> usize {
+    let mut old_docs = BTreeMap::new();
+    let mut new_docs = BTreeMap::new();
+    collect(old, String::new(), &mut old_docs);
+    collect(new, String::new(), &mut new_docs);
+    let mut owners: Vec<&String> = old_docs.keys().chain(new_docs.keys()).collect();
+    owners.sort();
+    owners.dedup();
+    owners
+        .into_iter()
+        .filter(|pointer| {
+            let owner = pointer.rsplit_once('/').map_or("", |(owner, _)| owner);
+            old.pointer(owner).is_some()
+                && new.pointer(owner).is_some()
+                && old_docs.get(*pointer) != new_docs.get(*pointer)
+        })
+        .count()
+}
+
+/// Every documentation field below a value, by JSON pointer.
+fn collect<'a>(value: &'a Value, pointer: String, out: &mut BTreeMap<String, &'a Value>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let child_pointer = format!("{pointer}/{}", escape(key));
+                if key == "properties" {
+                    if let Value::Object(properties) = child {
+                        for (name, schema) in properties {
+                            collect(schema, format!("{child_pointer}/{}", escape(name)), out);
+                        }
+                    }
+                } else if DOC_KEYS.contains(&key.as_str()) {
+                    out.insert(child_pointer, child);
+                } else {
+                    collect(child, child_pointer, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                collect(item, format!("{pointer}/{index}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keeps_properties_named_like_doc_keys() {
+        let schema = json!({"description": "d", "properties": {"description": {"type": "string", "example": "x"}}});
+        assert_eq!(
+            without_docs(&schema),
+            json!({"properties": {"description": {"type": "string"}}})
+        );
+    }
+
+    #[test]
+    fn counts_doc_fields_of_items_present_in_both() {
+        let old = json!({"description": "a", "properties": {"x": {"type": "string"}}});
+        let new = json!({"description": "b", "properties": {"x": {"type": "string", "example": "e"},
+                                                              "y": {"description": "new"}}});
+        assert_eq!(changed_doc_fields(&old, &new), 2);
+        assert_eq!(changed_doc_fields(&old, &old), 0);
+    }
+}

@@ -1,0 +1,33 @@
+//! What changed between two versions of an API document, for a Rust user of the generated crate.
+//!
+//! Both documents go through the generator's pre-pass first ([`astro_codegen::prepass`]), then
+//! [`model`] reads what decides the generated types, [`compare`] classifies each difference
+//! (breaks compilation, breaks at run time, additive, docs only) and [`report`] prints it.
+
+pub mod compare;
+pub mod docs;
+pub mod model;
+pub mod report;
+
+use astro_spec::Document;
+use astro_spec::pins::sha256_hex;
+
+pub use compare::{Change, Impact, Kind};
+pub use report::{ApiReport, Report, Side};
+
+/// Compares two documents of one API.
+pub fn compare_documents(api: &str, old: (&Document, &[u8]), new: (&Document, &[u8])) -> ApiReport {
+    let model = |document: &Document| {
+        model::ApiModel::read(&astro_codegen::prepass::prepare(document).document)
+    };
+    let side = |document: &Document, bytes: &[u8]| Side {
+        version: document.info_version().to_string(),
+        sha256: sha256_hex(bytes),
+    };
+    ApiReport {
+        api: api.to_string(),
+        old: side(old.0, old.1),
+        new: side(new.0, new.1),
+        changes: compare::compare(&model(old.0), &model(new.0)),
+    }
+}

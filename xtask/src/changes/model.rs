@@ -1,0 +1,468 @@
+//! The parts of a prepared document that decide the generated Rust API: operations with their
+//! parameters, bodies and success responses, and schemas as structs, open enums or other types,
+//! each with the Rust type typify gives it.
+//!
+//! Everything here is read from the document *after* `astro_codegen::prepass::prepare`, because
+//! that is what the generator sees: error responses are gone, response-only required strings and
+//! arrays have defaults, and every string enum is a named schema.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use astro_spec::naming;
+use astro_spec::operations::raw_operations;
+use serde_json::{Map, Value};
+
+/// The generated API of one document.
+#[derive(Debug, Clone)]
+pub struct ApiModel {
+    /// Operations by `operationId`.
+    pub operations: BTreeMap<String, OperationModel>,
+    /// Component schemas by name (including lifted enums).
+    pub schemas: BTreeMap<String, SchemaModel>,
+    /// Schemas reachable from a request body or a parameter: users build these.
+    pub request_side: BTreeSet<String>,
+    /// Everything outside `paths` and `components/schemas` (info, tags, servers...).
+    pub rest: Value,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct OperationModel {
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// Parameters by `(location, name)`.
+    pub parameters: BTreeMap<(String, String), Slot>,
+    /// The JSON request body, if any.
+    pub body: Option<Slot>,
+    /// The lowest 2xx status and the Rust type of its body (`()` when it has none).
+    pub response: Option<(String, String)>,
+    /// The prepared operation object, for the documentation comparison.
+    pub raw: Value,
+}
+
+/// A typed value a caller supplies: a parameter or a request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// The Rust type.
+    pub rust_type: String,
+    /// Whether the server requires it.
+    pub required: bool,
+}
+
+/// One component schema.
+#[derive(Debug, Clone)]
+pub struct SchemaModel {
+    /// What it is generated as.
+    pub kind: SchemaKind,
+    /// The prepared schema, for the documentation comparison.
+    pub raw: Value,
+}
+
+/// What a schema is generated as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaKind {
+    /// A struct with one field per property.
+    Struct(BTreeMap<String, Field>),
+    /// An open enum (`astro_runtime::open_enum!`): its known values.
+    Enum(Vec<String>),
+    /// Anything else (an alias, a map, a `oneOf`...): its Rust type.
+    Other(String),
+}
+
+impl SchemaKind {
+    /// A short name of the kind, for reports.
+    pub fn describe(&self) -> String {
+        match self {
+            SchemaKind::Struct(_) => "struct".to_string(),
+            SchemaKind::Enum(_) => "enum".to_string(),
+            SchemaKind::Other(rust_type) => rust_type.clone(),
+        }
+    }
+}
+
+/// One property of a struct schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The Rust type of the value, without the `Option` that optional properties get.
+    pub base: String,
+    /// The Rust type of the struct field (`Option<base>` or `base`).
+    pub field: String,
+    /// Whether the property is required (after the pre-pass).
+    pub required: bool,
+}
+
+impl ApiModel {
+    /// Reads the model from a prepared document value.
+    pub fn read(prepared: &Value) -> Self {
+        let operations = raw_operations(prepared)
+            .into_iter()
+            .filter_map(|(path, method, op)| {
+                let id = op.get("operationId")?.as_str()?.to_string();
+                Some((id.clone(), read_operation(prepared, path, method, &id, op)))
+            })
+            .collect();
+        let schemas = prepared
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .map(|schemas| {
+                schemas
+                    .iter()
+                    .map(|(name, schema)| (name.clone(), read_schema(name, schema)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut request_roots = Vec::new();
+        for (_, _, op) in raw_operations(prepared) {
+            request_roots.extend(op.get("requestBody").cloned());
+            request_roots.extend(op.get("parameters").cloned());
+        }
+        let mut rest = prepared.clone();
+        if let Some(map) = rest.as_object_mut() {
+            map.remove("paths");
+        }
+        if let Some(components) = rest.get_mut("components").and_then(Value::as_object_mut) {
+            components.remove("schemas");
+        }
+        ApiModel {
+            operations,
+            schemas,
+            request_side: reachable_schemas(prepared, &request_roots),
+            rest,
+        }
+    }
+}
+
+fn read_operation(
+    document: &Value,
+    path: &str,
+    method: &str,
+    id: &str,
+    op: &Value,
+) -> OperationModel {
+    let op_name = naming::pascal(id);
+    let mut parameters = BTreeMap::new();
+    let path_level = document["paths"][path].get("parameters");
+    for list in [path_level, op.get("parameters")].into_iter().flatten() {
+        for raw in list.as_array().into_iter().flatten() {
+            let raw = resolve(document, raw);
+            let (Some(name), Some(location)) = (
+                raw.get("name").and_then(Value::as_str),
+                raw.get("in").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            let schema = raw.get("schema").unwrap_or(&Value::Null);
+            let required = location == "path" || flag(raw, "required");
+            parameters.insert(
+                (location.to_string(), name.to_string()),
+                Slot {
+                    rust_type: rust_type(schema, &format!("{op_name}{}", naming::pascal(name))),
+                    required,
+                },
+            );
+        }
+    }
+    let body = op
+        .get("requestBody")
+        .map(|b| resolve(document, b))
+        .and_then(|b| {
+            let schema = b.pointer("/content/application~1json/schema")?;
+            Some(Slot {
+                rust_type: rust_type(schema, &format!("{op_name}Body")),
+                required: flag(b, "required"),
+            })
+        });
+    let response = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .and_then(|responses| {
+            let (status, response) = responses
+                .iter()
+                .filter(|(status, _)| status.starts_with('2'))
+                .min_by_key(|(status, _)| status.as_str())?;
+            let response = resolve(document, response);
+            let rust = match response.pointer("/content/application~1json/schema") {
+                Some(schema) => rust_type(schema, &format!("{op_name}Response{status}")),
+                None => "()".to_string(),
+            };
+            Some((status.clone(), rust))
+        });
+    OperationModel {
+        method: method.to_uppercase(),
+        path: path.to_string(),
+        parameters,
+        body,
+        response,
+        raw: op.clone(),
+    }
+}
+
+fn read_schema(name: &str, schema: &Value) -> SchemaModel {
+    let place = naming::pascal(name);
+    let kind = if is_open_enum(schema) {
+        SchemaKind::Enum(
+            schema["enum"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+        )
+    } else if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        SchemaKind::Struct(read_fields(schema, properties, &place))
+    } else {
+        SchemaKind::Other(rust_type(schema, &place))
+    };
+    SchemaModel {
+        kind,
+        raw: schema.clone(),
+    }
+}
+
+fn read_fields(
+    schema: &Value,
+    properties: &Map<String, Value>,
+    place: &str,
+) -> BTreeMap<String, Field> {
+    let required: BTreeSet<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    properties
+        .iter()
+        .map(|(property, sub)| {
+            let base = rust_type(sub, &format!("{place}{}", naming::pascal(property)));
+            let is_required = required.contains(property.as_str());
+            // typify: optional arrays and maps become empty containers, optional properties
+            // with a default keep their type, other optional ones become `Option`.
+            let keeps_type = is_required
+                || base.starts_with("Vec<")
+                || base.starts_with("Map<")
+                || base.starts_with("Option<")
+                || sub.get("default").is_some();
+            let field = if keeps_type {
+                base.clone()
+            } else {
+                format!("Option<{base}>")
+            };
+            (
+                property.clone(),
+                Field {
+                    base,
+                    field,
+                    required: is_required,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Whether a schema is generated as an open enum (the same test the generator uses).
+fn is_open_enum(schema: &Value) -> bool {
+    let Some(values) = schema.get("enum").and_then(Value::as_array) else {
+        return false;
+    };
+    matches!(
+        schema.get("type").and_then(Value::as_str),
+        None | Some("string")
+    ) && !values.is_empty()
+        && values.iter().all(Value::is_string)
+        && !flag(schema, "nullable")
+}
+
+/// The Rust type typify gives a schema standing at `place` (the name it would give an inline
+/// type there). Close enough to tell whether a change alters the generated type.
+pub fn rust_type(schema: &Value, place: &str) -> String {
+    if let Some(name) = ref_name(schema) {
+        return naming::pascal(name);
+    }
+    let base = base_type(schema, place);
+    if flag(schema, "nullable") {
+        format!("Option<{base}>")
+    } else {
+        base
+    }
+}
+
+fn base_type(schema: &Value, place: &str) -> String {
+    if schema.get("enum").is_some() {
+        return place.to_string();
+    }
+    let constrained = ["maxLength", "minLength", "pattern"]
+        .iter()
+        .any(|key| schema.get(*key).is_some());
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") if constrained => place.to_string(),
+        Some("string") => match schema.get("format").and_then(Value::as_str) {
+            Some("date-time") => "DateTime<Utc>".to_string(),
+            Some("date") => "NaiveDate".to_string(),
+            Some("uuid") => "Uuid".to_string(),
+            _ => "String".to_string(),
+        },
+        Some("integer") => integer_type(schema),
+        Some("number") => match schema.get("format").and_then(Value::as_str) {
+            Some("float") => "f32".to_string(),
+            _ => "f64".to_string(),
+        },
+        Some("boolean") => "bool".to_string(),
+        Some("array") => {
+            let item = schema.get("items").unwrap_or(&Value::Null);
+            format!("Vec<{}>", rust_type(item, &format!("{place}Item")))
+        }
+        _ => object_type(schema, place),
+    }
+}
+
+fn integer_type(schema: &Value) -> String {
+    let bits = match schema.get("format").and_then(Value::as_str) {
+        Some("int32" | "uint32") => 32,
+        Some("int8" | "uint8") => 8,
+        Some("int16" | "uint16") => 16,
+        _ => 64,
+    };
+    match schema.get("minimum").and_then(Value::as_f64) {
+        Some(min) if min >= 1.0 => format!("NonZeroU{bits}"),
+        Some(min) if min >= 0.0 => format!("u{bits}"),
+        _ => format!("i{bits}"),
+    }
+}
+
+fn object_type(schema: &Value, place: &str) -> String {
+    if schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty())
+        || schema.get("oneOf").is_some()
+        || schema.get("anyOf").is_some()
+    {
+        return place.to_string();
+    }
+    if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
+        return match members.as_slice() {
+            [only] => rust_type(only, place),
+            _ => place.to_string(),
+        };
+    }
+    match schema.get("additionalProperties") {
+        Some(values) if values.is_object() => format!(
+            "Map<String, {}>",
+            rust_type(values, &format!("{place}Value"))
+        ),
+        _ if schema.get("type").is_some() => "Map<String, Value>".to_string(),
+        _ => "Value".to_string(),
+    }
+}
+
+fn ref_name(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")
+}
+
+fn flag(value: &Value, key: &str) -> bool {
+    value.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
+    match value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|pointer| document.pointer(pointer))
+    {
+        Some(target) => target,
+        None => value,
+    }
+}
+
+/// The component schemas reachable through `$ref`s from some values.
+fn reachable_schemas(document: &Value, roots: &[Value]) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut stack: Vec<&Value> = roots.iter().collect();
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(name) = ref_name(value)
+                    && found.insert(name.to_string())
+                    && let Some(target) = document
+                        .pointer("/components/schemas")
+                        .and_then(|schemas| schemas.get(name))
+                {
+                    stack.push(target);
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn renders_the_types_typify_generates() {
+        assert_eq!(rust_type(&json!({"type": "string"}), "P"), "String");
+        assert_eq!(
+            rust_type(&json!({"type": "string", "maxLength": 3}), "P"),
+            "P"
+        );
+        assert_eq!(
+            rust_type(
+                &json!({"type": "string", "format": "date-time", "nullable": true}),
+                "P"
+            ),
+            "Option<DateTime<Utc>>"
+        );
+        assert_eq!(
+            rust_type(&json!({"type": "integer", "minimum": 1}), "P"),
+            "NonZeroU64"
+        );
+        assert_eq!(
+            rust_type(&json!({"type": "integer", "format": "int32"}), "P"),
+            "i32"
+        );
+        assert_eq!(
+            rust_type(
+                &json!({"type": "array", "items": {"$ref": "#/components/schemas/a_b"}}),
+                "P"
+            ),
+            "Vec<AB>"
+        );
+        assert_eq!(
+            rust_type(
+                &json!({"type": "object", "additionalProperties": {"type": "string"}}),
+                "P"
+            ),
+            "Map<String, String>"
+        );
+        assert_eq!(
+            rust_type(&json!({"type": "object", "properties": {"a": {}}}), "P"),
+            "P"
+        );
+    }
+
+    #[test]
+    fn optional_fields_are_options_unless_containers_or_defaulted() {
+        let schema = json!({"type": "object", "required": ["a"], "properties": {
+            "a": {"type": "integer"}, "b": {"type": "integer"},
+            "c": {"type": "array", "items": {"type": "string"}},
+            "d": {"type": "string", "default": ""}}});
+        let SchemaKind::Struct(fields) = read_schema("T", &schema).kind else {
+            panic!("a struct")
+        };
+        let types: Vec<&str> = fields.values().map(|f| f.field.as_str()).collect();
+        assert_eq!(types, ["i64", "Option<i64>", "Vec<String>", "String"]);
+    }
+}

@@ -1,0 +1,99 @@
+//! The project's tasks (`cargo xtask --help`), as a library so that tests can run them against
+//! a temporary workspace.
+#![warn(missing_docs)]
+
+pub mod changelog;
+pub mod changes;
+pub mod crate_version;
+pub mod diff;
+pub mod fetch;
+pub mod regen;
+pub mod source;
+pub mod workspace;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// The command line.
+#[derive(Parser, Debug)]
+#[command(about = "Tasks of the astro-api workspace")]
+pub struct Cli {
+    /// The workspace to act on (default: the one this xtask belongs to).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// The task.
+    #[command(subcommand)]
+    pub task: Task,
+}
+
+/// Where spec documents come from, shared by the tasks that read them.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct SourceArgs {
+    /// A spec file (with --api) or a mirror directory laid out as <api>/<version>.yaml.
+    /// Otherwise $ASTRO_SPEC_MIRROR (directory or base URL), then the upstream URL.
+    #[arg(long, value_name = "PATH")]
+    pub from: Option<PathBuf>,
+    /// Only this API (a name from openapi/pins.toml).
+    #[arg(long, value_name = "NAME")]
+    pub api: Option<String>,
+}
+
+/// One task.
+#[derive(Subcommand, Debug)]
+pub enum Task {
+    /// Put the pinned spec documents in place, checking their sha256 against the pins.
+    Fetch {
+        /// Where the documents come from.
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Fetch and check every document even when a copy is already in place.
+        #[arg(long)]
+        locked: bool,
+    },
+    /// Refresh the specs from the source, check them, report what changed for users, and
+    /// update the pins, the crate versions and openapi/CHANGES.md.
+    Regen {
+        /// Where the documents come from.
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Change nothing; print the report and exit non-zero when the source differs from
+        /// the pins.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the change report between two spec files (read-only).
+    Diff {
+        /// The older document.
+        old: PathBuf,
+        /// The newer document.
+        new: PathBuf,
+    },
+    /// The main job: fetch the pinned specs if missing, then run the getting-started
+    /// walk-through (against a local sandbox unless ASTRO_API_TOKEN is set).
+    Walkthrough {
+        /// Arguments passed on to the walk-through.
+        #[arg(trailing_var_arg = true)]
+        args: Vec<String>,
+    },
+    /// Fetch the pinned specs if missing, then run the whole test suite.
+    Test,
+}
+
+/// Runs a parsed command line; the error is one line.
+pub fn run(cli: Cli) -> Result<(), String> {
+    let root = cli.root.unwrap_or_else(workspace::root);
+    match cli.task {
+        Task::Fetch { source, locked } => fetch::run(&root, &source, locked),
+        Task::Regen { source, check } => regen::run(&root, &source, check),
+        Task::Diff { old, new } => diff::run(&root, &old, &new),
+        Task::Walkthrough { args } => workspace::ensure_specs(&root).and_then(|()| {
+            let mut command = vec!["run", "--quiet", "--example", "getting_started", "--"];
+            command.extend(args.iter().map(String::as_str));
+            workspace::cargo(&root, &command)
+        }),
+        Task::Test => workspace::ensure_specs(&root)
+            .and_then(|()| workspace::cargo(&root, &["test", "--workspace", "--all-targets"]))
+            .and_then(|()| workspace::cargo(&root, &["test", "--workspace", "--doc"])),
+    }
+}
