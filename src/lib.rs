@@ -1,6 +1,23 @@
-//! Facade (work in progress).
+//! Facade of the astro-api workspace (crate docs come from the README at release).
+#![warn(missing_docs)]
+
+mod client;
+mod config;
+pub mod pagination;
+mod token;
+
+pub use astro_runtime::{
+    Call, ClientInfo, Error, ErrorKind, RateLimits, ResponseValue, RetryPolicy,
+};
+pub use client::{Client, Org, USER_AGENT};
+pub use config::{
+    ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DOMAIN, DOMAIN_VAR,
+    ORGANIZATION_VAR, TOKEN_VAR, URL_VAR,
+};
+pub use pagination::{Page, Pager, Paginate, Paginated};
+pub use token::Token;
+
 #[cfg(feature = "iam")]
 pub use astro_iam as iam;
 #[cfg(feature = "platform")]
 pub use astro_platform as platform;
-pub use astro_runtime::{Call, Error, ErrorKind};

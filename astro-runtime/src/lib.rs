@@ -27,8 +27,11 @@ pub use body_limit::BodyTooLarge;
 pub use call::{Call, finish};
 pub use error::{Error, ErrorKind};
 pub use limits::RateLimits;
+pub use progenitor_client::{ClientInfo, ResponseValue};
 pub use retry::RetryPolicy;
-pub use runtime::{DEFAULT_MAX_RESPONSE_BYTES, Runtime, RuntimeBuilder};
+pub use runtime::{
+    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, InvalidToken, Runtime, RuntimeBuilder,
+};
 
 #[doc(hidden)]
 pub mod __private {

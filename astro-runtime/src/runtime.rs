@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
@@ -34,6 +34,10 @@ struct Inner {
     retry: RetryPolicy,
     limiter: Option<Limiter>,
     max_response_bytes: u64,
+    /// `Authorization: Bearer …`, marked sensitive (its `Debug` prints `Sensitive`).
+    authorization: Option<HeaderValue>,
+    user_agent: HeaderValue,
+    attempt_timeout: Option<Duration>,
 }
 
 impl Default for Runtime {
@@ -42,12 +46,18 @@ impl Default for Runtime {
     }
 }
 
+/// The default time one attempt may take, from sending to the end of the body.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Settings of a [`Runtime`].
 #[derive(Clone, Debug)]
 pub struct RuntimeBuilder {
     retry: RetryPolicy,
     rate_limits: Option<RateLimits>,
     max_response_bytes: u64,
+    authorization: Option<HeaderValue>,
+    user_agent: HeaderValue,
+    attempt_timeout: Option<Duration>,
 }
 
 impl Default for RuntimeBuilder {
@@ -56,9 +66,22 @@ impl Default for RuntimeBuilder {
             retry: RetryPolicy::default(),
             rate_limits: Some(RateLimits::default()),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            authorization: None,
+            user_agent: HeaderValue::from_static(concat!(
+                "astro-runtime/",
+                env!("CARGO_PKG_VERSION")
+            )),
+            attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
         }
     }
 }
+
+/// A bearer token that cannot be sent as a header value.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the API token is not a valid header value (it contains control characters or non-ASCII text)"
+)]
+pub struct InvalidToken;
 
 impl RuntimeBuilder {
     /// The retry policy ([`RetryPolicy::disabled`] turns retries off).
@@ -79,6 +102,29 @@ impl RuntimeBuilder {
         self
     }
 
+    /// The API token sent as `Authorization: Bearer <token>` with every request. The header
+    /// value is marked sensitive, and the token appears in no `Debug` output.
+    pub fn bearer_token(mut self, token: &str) -> Result<Self, InvalidToken> {
+        let mut value =
+            HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| InvalidToken)?;
+        value.set_sensitive(true);
+        self.authorization = Some(value);
+        Ok(self)
+    }
+
+    /// The `User-Agent` sent when the request has none.
+    pub fn user_agent(mut self, user_agent: HeaderValue) -> Self {
+        self.user_agent = user_agent;
+        self
+    }
+
+    /// The time one attempt may take (sending, waiting and reading the body), or `None` to rely
+    /// on the HTTP client's own timeout.
+    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
     /// Builds the runtime.
     pub fn build(self) -> Runtime {
         Runtime {
@@ -86,6 +132,9 @@ impl RuntimeBuilder {
                 retry: self.retry,
                 limiter: self.rate_limits.map(Limiter::new),
                 max_response_bytes: self.max_response_bytes,
+                authorization: self.authorization,
+                user_agent: self.user_agent,
+                attempt_timeout: self.attempt_timeout,
             }),
         }
     }
@@ -118,9 +167,10 @@ impl Runtime {
     pub async fn execute(
         &self,
         http: &reqwest::Client,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         operation_id: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
+        self.prepare(&mut request);
         let method = request.method().clone();
         let idempotent = is_idempotent(&method, operation_id);
         let policy = &self.inner.retry;
@@ -211,6 +261,20 @@ impl Runtime {
             next = spare;
         }
         unreachable!("the loop returns on its last attempt, which has no spare request")
+    }
+
+    /// Adds the runtime's headers and timeout to a request that does not set its own.
+    fn prepare(&self, request: &mut reqwest::Request) {
+        let headers = request.headers_mut();
+        if let Some(authorization) = &self.inner.authorization {
+            headers.insert(AUTHORIZATION, authorization.clone());
+        }
+        if !headers.contains_key(USER_AGENT) {
+            headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        }
+        if request.timeout().is_none() {
+            *request.timeout_mut() = self.inner.attempt_timeout;
+        }
     }
 
     async fn throttle(&self, method: &Method, operation_id: &'static str) {
