@@ -179,6 +179,12 @@ fn check_candidate(args: &SourceArgs, pin: &ApiPin) -> Result<Candidate, String>
             pin.title
         ));
     }
+    if !ends_completely(&bytes) {
+        return Err(format!(
+            "{} from {from} ends in the middle of a line (truncated?)",
+            pin.name
+        ));
+    }
     if let Some(reference) = dangling_reference(document.value()) {
         return Err(format!(
             "{} from {from} refers to {reference}, which it does not contain (truncated?)",
@@ -192,6 +198,18 @@ fn check_candidate(args: &SourceArgs, pin: &ApiPin) -> Result<Candidate, String>
         bytes,
         document,
     })
+}
+
+/// Whether a document's text ends where a whole document does: YAML with a line break, JSON
+/// with its closing brace. A download cut short mostly ends elsewhere; one cut exactly at a line
+/// break is caught by [`dangling_reference`] when it loses the schemas.
+fn ends_completely(bytes: &[u8]) -> bool {
+    let text = bytes.trim_ascii_start();
+    if text.starts_with(b"{") {
+        text.trim_ascii_end().ends_with(b"}")
+    } else {
+        text.ends_with(b"\n")
+    }
 }
 
 /// The first local `$ref` of a document that points at nothing.

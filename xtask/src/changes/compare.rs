@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use astro_codegen::enums::variant_names;
 use serde_json::Value;
 
-use super::docs::{changed_doc_fields, without_docs};
+use super::docs::{DOC_KEYS, changed_doc_fields, without_keys};
 use super::model::{ApiModel, Field, OperationModel, SchemaKind, Slot};
 
 /// What a change does to code written against the previous generated crate.
@@ -549,7 +549,11 @@ fn compare_rest(out: &mut Out, old: &Value, new: &Value, structural: bool) {
             "no generated type changes",
         );
     }
-    if !structural && without_docs(old) != without_docs(new) {
+    // Defaults are left out: the pre-pass adds some, and the model already shows how a default
+    // changes a field's type.
+    let mut ignored = DOC_KEYS.to_vec();
+    ignored.push("default");
+    if !structural && without_keys(old, &ignored) != without_keys(new, &ignored) {
         if out.owner == "(document)" {
             out.push(
                 Impact::Additive,

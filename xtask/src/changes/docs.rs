@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 /// The keys that only document a schema, parameter or operation.
-const DOC_KEYS: [&str; 5] = [
+pub const DOC_KEYS: [&str; 5] = [
     "description",
     "summary",
     "example",
@@ -17,29 +17,33 @@ const DOC_KEYS: [&str; 5] = [
 /// A copy of a value without its documentation keys. Property names are left alone, so a
 /// property called `description` is kept.
 pub fn without_docs(value: &Value) -> Value {
+    without_keys(value, &DOC_KEYS)
+}
+
+/// A copy of a value without some schema keywords, leaving property names alone.
+pub fn without_keys(value: &Value, keys: &[&str]) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
-                .filter(|(key, _)| !DOC_KEYS.contains(&key.as_str()))
+                .filter(|(key, _)| !keys.contains(&key.as_str()))
                 .map(|(key, child)| {
-                    let child = if key == "properties" {
-                        map_values(child, without_docs)
-                    } else {
-                        without_docs(child)
+                    let child = match child {
+                        Value::Object(properties) if key == "properties" => Value::Object(
+                            properties
+                                .iter()
+                                .map(|(name, schema)| (name.clone(), without_keys(schema, keys)))
+                                .collect(),
+                        ),
+                        other => without_keys(other, keys),
                     };
                     (key.clone(), child)
                 })
                 .collect(),
         ),
-        Value::Array(items) => Value::Array(items.iter().map(without_docs).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|item| without_keys(item, keys)).collect())
+        }
         other => other.clone(),
-    }
-}
-
-fn map_values(value: &Value, f: fn(&Value) -> Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), f(v))).collect()),
-        other => f(other),
     }
 }
 
