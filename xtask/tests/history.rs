@@ -1,7 +1,7 @@
 //! The change report on the real earlier documents of the mirror (`history/`), against the
 //! documents the pins name. Skipped, with a note, when `ASTRO_SPEC_MIRROR` is not a directory.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use astro_spec::pins::sha256_hex;
 use astro_spec::{Document, Pins};
@@ -13,7 +13,7 @@ fn mirror() -> Option<PathBuf> {
 }
 
 /// The report from the mirror's earlier document of `api` to the pinned one.
-fn report(mirror: &PathBuf, api: &str, earlier: &str) -> ApiReport {
+fn report(mirror: &Path, api: &str, earlier: &str) -> ApiReport {
     let pins = Pins::load(&xtask::workspace::root()).unwrap();
     let pin = pins.get(api).unwrap();
     let old = std::fs::read(mirror.join("history").join(api).join(earlier)).unwrap();
