@@ -1,0 +1,56 @@
+//! A local, in-memory, stateful server of the whole Astro API (Platform and IAM), for examples,
+//! integration tests, and your own tests.
+//!
+//! Every operation of the pinned OpenAPI documents is served, derived at start-up from the
+//! documents themselves: a regenerated document that adds an operation is served without new
+//! code. The Platform API is mounted at `/platform/v1beta1` and the IAM API at `/iam/v1beta1` on
+//! one port.
+//!
+//! - **Stateful**: collections (`…/workspaces`) and items (`…/workspaces/{workspaceId}`) are
+//!   recognised from path shapes. Creates add an object (the request's fields over a sample of
+//!   the response schema, a fresh id, `createdAt`/`updatedAt`), reads and updates see it,
+//!   deletes remove it (then `404`). Lists page with `offset`, `limit` (default 20) and
+//!   `totalCount`, honour `sorts`, and apply the filters described in [`listing`].
+//!   Other operations (options, rotate, finalize, rollback, role updates, team members…)
+//!   answer a sample of their success schema carrying the request's matching fields.
+//!   Parent objects are not checked: listing under an unknown organization gives an empty page.
+//! - **Strict**: requests are checked against the document (required fields and parameters,
+//!   types, enums, bounds) and refused with `400` and a JSON `Error` naming the problem; a
+//!   missing or non-bearer `Authorization` gives `401`; unknown paths `404`; wrong methods
+//!   `405` with `Allow`. Every response is valid against the document and carries an
+//!   `x-request-id` header (errors also carry it as `requestId`).
+//! - **Observable and breakable**: [`Sandbox::requests`] returns what clients sent, and
+//!   [`Sandbox::inject`] plays [`Fault`]s (error statuses, plain-text errors, `429` with
+//!   `Retry-After`, delays) on the next calls of an operation.
+//!
+//! A default organization and workspace are seeded (see [`Sandbox::organization_id`]).
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sandbox = astro_sandbox::Sandbox::start().await?;
+//! let workspaces = format!("/platform/v1beta1/organizations/{}/workspaces", sandbox.organization_id());
+//! sandbox.seed(&workspaces, serde_json::json!({"name": "Data team"})).expect("seeded");
+//! // point a client at sandbox.url() with any bearer token...
+//! assert!(sandbox.requests().is_empty());
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod catalog;
+mod crud;
+mod handler;
+mod ids;
+mod inject;
+mod journal;
+pub mod listing;
+mod request;
+mod resources;
+mod schema;
+mod server;
+mod store;
+
+mod sandbox;
+
+pub use inject::Fault;
+pub use journal::RecordedRequest;
+pub use sandbox::{Sandbox, SandboxBuilder, SeedError};

@@ -1,0 +1,48 @@
+//! `astro-sandbox`: runs the sandbox server of the Astro API until interrupted.
+
+use clap::Parser;
+
+/// A local, in-memory, stateful server of the Astro Platform and IAM APIs.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// The port of 127.0.0.1 to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Start with no default organization or workspace.
+    #[arg(long)]
+    empty: bool,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let mut builder = astro_sandbox::Sandbox::builder().port(args.port);
+    if args.empty {
+        builder = builder.without_defaults();
+    }
+    let sandbox = match builder.start().await {
+        Ok(sandbox) => sandbox,
+        Err(error) => {
+            eprintln!("astro-sandbox: could not start: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    println!("{}", sandbox.url());
+    if !args.empty {
+        eprintln!(
+            "astro-sandbox: organization {} with workspace {}; Platform API at {}, IAM API at {}",
+            sandbox.organization_id(),
+            sandbox.workspace_id(),
+            sandbox.api_url("platform").unwrap_or_default(),
+            sandbox.api_url("iam").unwrap_or_default(),
+        );
+    }
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("astro-sandbox: cannot wait for Ctrl-C: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

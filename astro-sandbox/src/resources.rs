@@ -1,0 +1,270 @@
+//! Resource semantics derived from path shapes: which operations list, create, read, update or
+//! delete the objects of a collection, and what those objects look like.
+
+use std::collections::BTreeMap;
+
+use astro_spec::{Document, Operation};
+use serde_json::Value;
+
+use crate::catalog::{Segment, parse_template};
+
+/// What an operation does to the in-memory store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// `GET` of a collection with offset/limit pagination.
+    List,
+    /// `POST` to a collection whose items have their own path.
+    Create,
+    /// `GET` of an item path `…/{id}`.
+    Read,
+    /// `POST` to an item path.
+    Update,
+    /// `DELETE` of an item path.
+    Delete,
+    /// Anything else (options, actions, bulk role updates…): answers a sample of its schema.
+    Other,
+}
+
+impl Role {
+    /// How many leading template segments name the collection this role works on.
+    pub fn collection_len(self, segments: &[Segment]) -> usize {
+        match self {
+            Role::Read | Role::Update | Role::Delete => segments.len().saturating_sub(1),
+            _ => segments.len(),
+        }
+    }
+}
+
+/// What the store needs to know about the objects of one collection shape.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// The schema objects are kept in: the read schema, else the create or list item schema.
+    pub record_schema: Value,
+    /// The property holding an object's id (`id`, or e.g. `inviteId`, `userId`).
+    pub id_property: String,
+    /// The singular noun of the collection (`workspace`), for messages and id filters.
+    pub noun: String,
+}
+
+/// The role of each operation, in the same order.
+pub fn classify(operations: &[Operation]) -> Vec<Role> {
+    let shapes: Vec<String> = operations.iter().map(|op| shape_of(&op.path)).collect();
+    operations
+        .iter()
+        .zip(&shapes)
+        .map(|(op, shape)| {
+            let item_ends = matches!(parse_template(&op.path).last(), Some(Segment::Param(_)));
+            match (item_ends, op.method.as_str()) {
+                (true, "GET") => Role::Read,
+                (true, "POST") => Role::Update,
+                (true, "DELETE") => Role::Delete,
+                (false, "GET") if op.pagination.is_some() => Role::List,
+                (false, "POST")
+                    if op.success_schema.is_some()
+                        && shapes.iter().any(|s| *s == format!("{shape}/{{}}")) =>
+                {
+                    Role::Create
+                }
+                _ => Role::Other,
+            }
+        })
+        .collect()
+}
+
+/// The resources of a document, keyed by collection shape (`/organizations/{}/workspaces`).
+pub fn resources(
+    document: &Document,
+    operations: &[(&Operation, Role)],
+) -> BTreeMap<String, Resource> {
+    let mut by_shape: BTreeMap<String, Vec<(&Operation, Role)>> = BTreeMap::new();
+    for (op, role) in operations {
+        if *role == Role::Other {
+            continue;
+        }
+        let segments = parse_template(&op.path);
+        let shape = shape_of_segments(&segments[..role.collection_len(&segments)]);
+        by_shape.entry(shape).or_default().push((op, *role));
+    }
+    by_shape
+        .into_iter()
+        .filter_map(|(shape, ops)| {
+            let resource = describe(document, &shape, &ops)?;
+            Some((shape, resource))
+        })
+        .collect()
+}
+
+fn describe(document: &Document, shape: &str, ops: &[(&Operation, Role)]) -> Option<Resource> {
+    let schema_of = |wanted: Role| {
+        ops.iter()
+            .find(|(_, role)| *role == wanted)
+            .and_then(|(op, _)| match wanted {
+                Role::List => op.pagination.as_ref().map(|p| p.item_schema.clone()),
+                _ => op.success_schema.clone(),
+            })
+    };
+    let record_schema = schema_of(Role::Read)
+        .or_else(|| schema_of(Role::Create))
+        .or_else(|| schema_of(Role::List))?;
+    let item_param = ops
+        .iter()
+        .find_map(|(op, _)| match parse_template(&op.path).last() {
+            Some(Segment::Param(name)) => Some(name.clone()),
+            _ => None,
+        });
+    let resolved = document.resolve(&record_schema);
+    let properties: Vec<&str> = resolved
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let required_id = resolved
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .find(|name| name.ends_with("Id"));
+    let id_property = if properties.contains(&"id") {
+        "id".to_string()
+    } else if let Some(param) = item_param.filter(|p| properties.contains(&p.as_str())) {
+        param
+    } else {
+        required_id.unwrap_or("id").to_string()
+    };
+    let last = shape.rsplit('/').next().unwrap_or_default();
+    Some(Resource {
+        record_schema,
+        id_property,
+        noun: last.strip_suffix('s').unwrap_or(last).to_string(),
+    })
+}
+
+/// Fills in the pagination of a list whose page has several arrays (such as `roles` next to
+/// `defaultRoles`), which `astro_spec` leaves undecided: the items are the array named like the
+/// collection's last path segment.
+pub fn complete_pagination(document: &Document, operation: &mut Operation) {
+    if operation.pagination.is_some() || operation.method != "GET" {
+        return;
+    }
+    let is_query = |name: &str| {
+        operation
+            .parameter(name)
+            .is_some_and(|p| p.location == astro_spec::ParameterLocation::Query)
+    };
+    if !is_query("offset") || !is_query("limit") {
+        return;
+    }
+    let Some(schema) = &operation.success_schema else {
+        return;
+    };
+    let Some(page_schema) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    else {
+        return;
+    };
+    let page = document.resolve(schema);
+    let items_property = operation
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let has = |name: &str| page.pointer(&format!("/properties/{name}")).is_some();
+    if !["offset", "limit", "totalCount"]
+        .iter()
+        .all(|name| has(name))
+    {
+        return;
+    }
+    let Some(item_schema) = page
+        .pointer(&format!("/properties/{items_property}"))
+        .map(|array| document.resolve(array))
+        .and_then(|array| array.get("items"))
+    else {
+        return;
+    };
+    operation.pagination = Some(astro_spec::Pagination {
+        page_schema: page_schema.to_string(),
+        item_schema: item_schema.clone(),
+        max_limit: operation
+            .parameter("limit")
+            .and_then(|p| p.schema.get("maximum"))
+            .and_then(Value::as_u64),
+        items_property,
+    });
+}
+
+/// The shape of a path template: parameters replaced by `{}`.
+pub fn shape_of(path: &str) -> String {
+    shape_of_segments(&parse_template(path))
+}
+
+/// The shape of template segments: parameters replaced by `{}`.
+pub fn shape_of_segments(segments: &[Segment]) -> String {
+    segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(literal) => format!("/{literal}"),
+            Segment::Param(_) => "/{}".to_string(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn role_of(catalog: &Catalog, id: &str) -> Role {
+        catalog
+            .operation(id)
+            .map(|(_, route)| route.role)
+            .expect(id)
+    }
+
+    #[test]
+    fn roles_follow_path_shapes() {
+        let catalog = Catalog::pinned().unwrap();
+        for (id, role) in [
+            ("ListWorkspaces", Role::List),
+            ("CreateWorkspace", Role::Create),
+            ("GetWorkspace", Role::Read),
+            ("UpdateWorkspace", Role::Update),
+            ("DeleteWorkspace", Role::Delete),
+            ("ListOrganizations", Role::List),
+            ("GetOrganization", Role::Read),
+            ("GetCustomRole", Role::Read),
+            ("ListRoles", Role::List),
+            ("UpdateCustomRole", Role::Update),
+            ("CreateUserInvite", Role::Create),
+            ("AddTeamMembers", Role::Other),
+            ("RemoveTeamMember", Role::Delete),
+            ("FinalizeDeploy", Role::Other),
+            ("RotateApiToken", Role::Other),
+            ("GetClusterOptions", Role::Other),
+        ] {
+            assert_eq!(role_of(&catalog, id), role, "{id}");
+        }
+    }
+
+    #[test]
+    fn resources_know_their_id_property() {
+        let catalog = Catalog::pinned().unwrap();
+        let iam = catalog.api("iam").unwrap();
+        assert_eq!(
+            iam.resources["/organizations/{}/invites"].id_property,
+            "inviteId"
+        );
+        assert_eq!(
+            iam.resources["/organizations/{}/teams/{}/members"].id_property,
+            "userId"
+        );
+        assert_eq!(iam.resources["/organizations/{}/tokens"].id_property, "id");
+        assert_eq!(iam.resources["/organizations/{}/tokens"].noun, "token");
+        let platform = catalog.api("platform").unwrap();
+        assert_eq!(platform.resources["/organizations"].id_property, "id");
+    }
+}

@@ -1,0 +1,316 @@
+//! The sandbox handle: start, seed, inspect, inject faults, stop on drop.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::catalog::{Api, Catalog, Resolution, Route};
+use crate::crud::new_record;
+use crate::handler::{State, lock};
+use crate::inject::{Fault, Injections};
+use crate::journal::RecordedRequest;
+use crate::resources::Role;
+use crate::schema::check;
+use crate::store::Store;
+
+/// A running sandbox server. Dropping it stops the server.
+#[derive(Debug)]
+pub struct Sandbox {
+    state: Arc<State>,
+    address: SocketAddr,
+    organization_id: String,
+    workspace_id: String,
+    stop: watch::Sender<bool>,
+}
+
+/// Options for starting a sandbox: the address and whether to seed the defaults.
+#[derive(Debug, Clone)]
+pub struct SandboxBuilder {
+    address: SocketAddr,
+    seed_defaults: bool,
+}
+
+/// Why a fixture or a fault was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedError(String);
+
+impl std::fmt::Display for SeedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SeedError {}
+
+impl Default for SandboxBuilder {
+    fn default() -> Self {
+        Self {
+            address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            seed_defaults: true,
+        }
+    }
+}
+
+impl SandboxBuilder {
+    /// Listens on this address instead of a random port of 127.0.0.1.
+    pub fn address(mut self, address: SocketAddr) -> Self {
+        self.address = address;
+        self
+    }
+
+    /// Listens on this port of 127.0.0.1 (0 picks a free one).
+    pub fn port(self, port: u16) -> Self {
+        self.address(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
+    }
+
+    /// Starts empty: no default organization or workspace.
+    pub fn without_defaults(mut self) -> Self {
+        self.seed_defaults = false;
+        self
+    }
+
+    /// Binds the address and starts serving on the current Tokio runtime.
+    pub async fn start(self) -> std::io::Result<Sandbox> {
+        let catalog = Catalog::pinned().map_err(std::io::Error::other)?;
+        let listener = TcpListener::bind(self.address).await?;
+        let address = listener.local_addr()?;
+        let state = Arc::new(State {
+            catalog,
+            store: Mutex::new(Store::default()),
+            injections: Mutex::new(Injections::default()),
+            journal: Mutex::new(Vec::new()),
+            ids: Default::default(),
+        });
+        let (stop, stopped) = watch::channel(false);
+        tokio::spawn(crate::server::serve(listener, Arc::clone(&state), stopped));
+        let mut sandbox = Sandbox {
+            state,
+            address,
+            organization_id: String::new(),
+            workspace_id: String::new(),
+            stop,
+        };
+        if self.seed_defaults {
+            sandbox.seed_defaults().map_err(std::io::Error::other)?;
+        }
+        Ok(sandbox)
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox on a random port of 127.0.0.1 with the default organization and
+    /// workspace.
+    pub async fn start() -> std::io::Result<Self> {
+        SandboxBuilder::default().start().await
+    }
+
+    /// Options for starting a sandbox.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+
+    /// The base URL, such as `http://127.0.0.1:40123` (the APIs are under `/platform/v1beta1`
+    /// and `/iam/v1beta1`).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The address the sandbox listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The base URL of one API (`platform` or `iam`), such as
+    /// `http://127.0.0.1:40123/platform/v1beta1`; `None` for an unknown API name.
+    pub fn api_url(&self, api: &str) -> Option<String> {
+        let api = self.state.catalog.api(api)?;
+        Some(format!("{}{}", self.url(), api.prefix))
+    }
+
+    /// The id of the seeded default organization (empty when started without defaults).
+    pub fn organization_id(&self) -> &str {
+        &self.organization_id
+    }
+
+    /// The id of the seeded default workspace (empty when started without defaults).
+    pub fn workspace_id(&self) -> &str {
+        &self.workspace_id
+    }
+
+    /// Every operation id served, in document order, Platform first.
+    pub fn operation_ids(&self) -> Vec<String> {
+        self.state
+            .catalog
+            .apis
+            .iter()
+            .flat_map(|api| api.routes.iter().map(|route| route.operation.id.clone()))
+            .collect()
+    }
+
+    /// Adds an object to the collection at `collection_path` (the path a create or list
+    /// operation uses, such as `/platform/v1beta1/organizations/<id>/workspaces`).
+    ///
+    /// The object is `fields` over a sample of the collection's schema, with the path's
+    /// parameters, fresh timestamps, and a fresh id unless `fields` has one. Returns the stored
+    /// object. Fails if no collection has that path or a field does not fit the schema.
+    pub fn seed(&self, collection_path: &str, fields: Value) -> Result<Value, SeedError> {
+        let (api, route, params) = self.collection(collection_path)?;
+        let Some(resource) = api.resource(route) else {
+            return Err(SeedError(format!("{collection_path} has no object schema")));
+        };
+        let Value::Object(given) = &fields else {
+            return Err(SeedError("fixture fields must be a JSON object".into()));
+        };
+        let schema = api.document.resolve(&resource.record_schema);
+        for (name, value) in given {
+            let Some(property) = schema.pointer(&format!("/properties/{name}")) else {
+                return Err(SeedError(format!(
+                    "`{name}` is not a field of a {}",
+                    resource.noun
+                )));
+            };
+            if let Err(mismatch) = check(&api.document, property, value) {
+                return Err(SeedError(format!(
+                    "`{name}`{} {}",
+                    dotted(&mismatch.at),
+                    mismatch.problem
+                )));
+            }
+        }
+        let id = match given.get(&resource.id_property) {
+            Some(Value::String(id)) => id.clone(),
+            _ => self.state.ids.object(),
+        };
+        let mut record = new_record(api, resource, &params, Some(&fields), &id);
+        if let Value::Object(stored) = &mut record {
+            stored.extend(given.clone());
+        }
+        let collection = format!(
+            "{}{}",
+            api.name,
+            route.concrete_prefix(route.segments.len(), &params)
+        );
+        lock(&self.state.store).insert(&collection, &id, record.clone());
+        Ok(record)
+    }
+
+    /// The objects currently in the collection at `collection_path`, oldest first.
+    pub fn objects(&self, collection_path: &str) -> Result<Vec<Value>, SeedError> {
+        let (api, route, params) = self.collection(collection_path)?;
+        let collection = format!(
+            "{}{}",
+            api.name,
+            route.concrete_prefix(route.segments.len(), &params)
+        );
+        Ok(lock(&self.state.store)
+            .list(&collection)
+            .into_iter()
+            .cloned()
+            .collect())
+    }
+
+    /// Queues `fault` for the next calls of `operation_id`; fails for an unknown operation id
+    /// or a status outside 100..=599.
+    pub fn inject(&self, operation_id: &str, fault: Fault) -> Result<(), SeedError> {
+        if self.state.catalog.operation(operation_id).is_none() {
+            return Err(SeedError(format!("no operation has the id {operation_id}")));
+        }
+        if let Some(status) = fault.response_status()
+            && !(100..=599).contains(&status)
+        {
+            return Err(SeedError(format!("{status} is not an HTTP status")));
+        }
+        lock(&self.state.injections).add(operation_id, fault);
+        Ok(())
+    }
+
+    /// Drops every queued fault.
+    pub fn clear_faults(&self) {
+        lock(&self.state.injections).clear();
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.state.journal).clone()
+    }
+
+    /// The requests routed to `operation_id`, oldest first.
+    pub fn requests_for(&self, operation_id: &str) -> Vec<RecordedRequest> {
+        lock(&self.state.journal)
+            .iter()
+            .filter(|r| r.operation_id.as_deref() == Some(operation_id))
+            .cloned()
+            .collect()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        lock(&self.state.journal).clear();
+    }
+
+    fn collection(
+        &self,
+        path: &str,
+    ) -> Result<(&Api, &Route, std::collections::BTreeMap<String, String>), SeedError> {
+        for method in ["GET", "POST"] {
+            if let Resolution::Found { api, route, params } =
+                self.state.catalog.resolve(method, path)
+                && matches!(route.role, Role::List | Role::Create)
+            {
+                return Ok((api, route, params));
+            }
+        }
+        Err(SeedError(format!("no collection is served at {path}")))
+    }
+
+    fn seed_defaults(&mut self) -> Result<(), SeedError> {
+        let platform = self
+            .state
+            .catalog
+            .api("platform")
+            .map(|api| api.prefix.clone())
+            .ok_or_else(|| SeedError("no platform API".into()))?;
+        let organization = self.seed_sample(&format!("{platform}/organizations"))?;
+        self.organization_id = organization;
+        let workspaces = format!(
+            "{platform}/organizations/{}/workspaces",
+            self.organization_id
+        );
+        self.workspace_id = self.seed_sample(&workspaces)?;
+        Ok(())
+    }
+
+    /// Seeds the collection's sample object, keeping the sample's id; returns the id.
+    fn seed_sample(&self, collection_path: &str) -> Result<String, SeedError> {
+        let (api, route, _) = self.collection(collection_path)?;
+        let resource = api
+            .resource(route)
+            .ok_or_else(|| SeedError(format!("{collection_path} has no object schema")))?;
+        let sample = crate::schema::fitting_sample(&api.document, &resource.record_schema);
+        let id = sample.get(&resource.id_property).cloned();
+        let fields = serde_json::json!({ resource.id_property.clone(): id });
+        let record = self.seed(collection_path, fields)?;
+        Ok(record
+            .get(&resource.id_property)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string())
+    }
+}
+
+fn dotted(at: &str) -> String {
+    if at.is_empty() {
+        String::new()
+    } else {
+        format!(" at {at}")
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
