@@ -1,3 +1,17 @@
 //! Test-only support for the conformance suite: every operation of every pinned Astro API spec
 //! is called through its generated client against a local mock server, and what reaches the
 //! server is compared with what the spec says the request must be.
+//!
+//! The build script emits one test per operation (see `build/cases.rs`); each builds a
+//! [`Case`], serves it with [`Case::serve`], calls the operation and hands the result to
+//! [`Case::check`].
+
+mod case;
+mod client;
+mod json;
+mod percent;
+
+pub use case::{Api, Case};
+pub use client::{TOKEN, http_client, runtime, typed};
+pub use json::covers;
+pub use percent::decode as percent_decode;

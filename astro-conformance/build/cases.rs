@@ -1,0 +1,221 @@
+//! One test per operation and variant: the builder call with every parameter set, the request
+//! the server must receive, and the response it answers with.
+
+use astro_spec::naming;
+use astro_spec::samples;
+use astro_spec::{ApiPin, Document, Operation, ParameterLocation};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::setters::Setters;
+use crate::values;
+
+/// Which values a case sends.
+#[derive(Clone, Copy)]
+enum Variant {
+    /// Every parameter, and bodies and responses with every optional property.
+    AllFields,
+    /// Only the required parameters, and bodies and responses with required properties only.
+    RequiredOnly,
+}
+
+/// The test module of one API: a test per operation and variant, and `COVERED`.
+pub fn api_module(
+    pin: &ApiPin,
+    document: &Document,
+    setters: &Setters,
+) -> Result<TokenStream, String> {
+    let module = format_ident!("{}", naming::snake(&pin.name));
+    let krate = format_ident!("{}", pin.crate_dir.replace('-', "_"));
+    let api_name = &pin.name;
+    let base_path = base_path(document, pin);
+    let mut tests = Vec::new();
+    let mut ids = Vec::new();
+    for operation in document.operations() {
+        for variant in [Variant::AllFields, Variant::RequiredOnly] {
+            tests.push(
+                case(document, &operation, setters, variant)
+                    .map_err(|e| format!("{} operation {}: {e}", pin.name, operation.id))?,
+            );
+        }
+        ids.push(operation.id.clone());
+    }
+    Ok(quote! {
+        /// Conformance tests of the generated client of this API.
+        pub mod #module {
+            #[allow(unused_imports)]
+            use #krate as api;
+            #[allow(unused_imports)]
+            use api::types;
+
+            /// The API these tests call.
+            pub const API: ::astro_conformance::Api = ::astro_conformance::Api {
+                name: #api_name,
+                base_path: #base_path,
+            };
+
+            /// The operation ids these tests cover.
+            pub const COVERED: &[&str] = &[ #( #ids ),* ];
+
+            /// The client every test uses.
+            fn client(server: &::wiremock::MockServer) -> api::Client {
+                api::Client::new_with_client(
+                    &API.base_url(server),
+                    ::astro_conformance::http_client(),
+                    ::astro_conformance::runtime(),
+                )
+            }
+
+            #( #tests )*
+        }
+    })
+}
+
+/// The path part of the spec's first server URL (`/platform/v1beta1`), or `/<name>/<version>`.
+fn base_path(document: &Document, pin: &ApiPin) -> String {
+    let url = document
+        .value()
+        .pointer("/servers/0/url")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |at| &rest[at..]),
+        None => url,
+    };
+    let path = path.trim_end_matches('/');
+    if path.is_empty() {
+        format!("/{}/{}", pin.name, pin.version)
+    } else {
+        path.to_string()
+    }
+}
+
+fn case(
+    document: &Document,
+    operation: &Operation,
+    setters: &Setters,
+    variant: Variant,
+) -> Result<TokenStream, String> {
+    let builder = naming::pascal(&operation.id);
+    let builder_setters = setters
+        .get(&builder)
+        .ok_or_else(|| format!("the generated code has no builder `{builder}`"))?;
+    let mut calls = Vec::new();
+    let mut path_values = Vec::new();
+    let mut query_pairs = Vec::new();
+    let mut used = Vec::new();
+    for parameter in &operation.parameters {
+        if matches!(variant, Variant::RequiredOnly) && !parameter.required {
+            continue;
+        }
+        let setter = naming::snake(&parameter.name);
+        let ty = builder_setters.get(&setter).ok_or_else(|| {
+            format!(
+                "parameter `{}` has no setter `{setter}` on builder `{builder}`",
+                parameter.name
+            )
+        })?;
+        let value = values::parameter_value(document, parameter);
+        match parameter.location {
+            ParameterLocation::Path => {
+                let name = &parameter.name;
+                let text = values::scalar_text(name, &value)?;
+                path_values.push(quote!((#name, #text)));
+            }
+            ParameterLocation::Query => {
+                for (key, text) in values::query_pairs(&parameter.name, &value)? {
+                    query_pairs.push(quote!((#key, #text)));
+                }
+            }
+            other => {
+                return Err(format!(
+                    "parameter `{}` is a {other:?} parameter; this suite only knows path and query parameters",
+                    parameter.name
+                ));
+            }
+        }
+        calls.push(setter_call(&setter, ty, &parameter.name, &value)?);
+        used.push(setter);
+    }
+    let body = match &operation.request_body {
+        Some(schema) => {
+            let ty = builder_setters.get("body").ok_or_else(|| {
+                format!("the operation takes a body but builder `{builder}` has no `body` setter")
+            })?;
+            let value = match variant {
+                Variant::AllFields => samples::sample(document, schema),
+                Variant::RequiredOnly => samples::minimal_sample(document, schema),
+            };
+            calls.push(setter_call("body", ty, "request body", &value)?);
+            used.push("body".to_string());
+            let text = value.to_string();
+            quote!(Some(#text))
+        }
+        None => quote!(None),
+    };
+    if matches!(variant, Variant::AllFields)
+        && let Some(extra) = builder_setters.keys().find(|name| !used.contains(name))
+    {
+        return Err(format!(
+            "builder `{builder}` has a setter `{extra}` that matches no parameter or body of the spec"
+        ));
+    }
+    let response = match &operation.success_schema {
+        Some(schema) => {
+            let value = match variant {
+                Variant::AllFields => samples::sample(document, schema),
+                Variant::RequiredOnly => samples::minimal_sample(document, schema),
+            };
+            let text = value.to_string();
+            quote!(Some(#text))
+        }
+        None => quote!(None),
+    };
+    let suffix = match variant {
+        Variant::AllFields => "all_fields",
+        Variant::RequiredOnly => "required_only",
+    };
+    let test = format_ident!("{}_{suffix}", naming::snake(&operation.id));
+    let method = format_ident!("{}", naming::snake(&operation.id));
+    let id = &operation.id;
+    let http_method = &operation.method;
+    let template = &operation.path;
+    let status = operation.success_status;
+    Ok(quote! {
+        #[tokio::test]
+        async fn #test() {
+            let case = ::astro_conformance::Case {
+                api: API,
+                operation_id: #id,
+                method: #http_method,
+                path_template: #template,
+                path: &[ #( #path_values ),* ],
+                query: &[ #( #query_pairs ),* ],
+                body: #body,
+                status: #status,
+                response: #response,
+            };
+            let server = case.serve().await;
+            let client = client(&server);
+            let output = ::astro_runtime::Call::call(client.#method() #( #calls )* ).await;
+            case.check(&server, output).await;
+        }
+    })
+}
+
+/// `.setter(typed::<T>("what", "json"))`, with `T` the exact type the setter converts to.
+fn setter_call(
+    setter: &str,
+    ty: &syn::Type,
+    what: &str,
+    value: &Value,
+) -> Result<TokenStream, String> {
+    let text = quote!(#ty).to_string().replace("crate ::", "api ::");
+    let ty: syn::Type = syn::parse_str(&text).map_err(|e| {
+        format!("setter `{setter}` has a type this suite cannot name ({text}): {e}")
+    })?;
+    let setter = format_ident!("{setter}");
+    let json = value.to_string();
+    Ok(quote!(.#setter(::astro_conformance::typed::<#ty>(#what, #json))))
+}

@@ -1,0 +1,213 @@
+//! One conformance case: the request an operation call must send, and the response the mock
+//! server answers with.
+
+use std::fmt::Debug;
+
+use serde::Serialize;
+use serde_json::Value;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::client::TOKEN;
+use crate::json::covers;
+use crate::percent;
+
+/// One API: its name in the pins file and the path its generated client is based at.
+#[derive(Debug, Clone, Copy)]
+pub struct Api {
+    /// The pinned name (`platform`).
+    pub name: &'static str,
+    /// The path of the API below the host (`/platform/v1beta1`).
+    pub base_path: &'static str,
+}
+
+impl Api {
+    /// The base URL of the API on a mock server.
+    pub fn base_url(&self, server: &MockServer) -> String {
+        format!("{}{}", server.uri(), self.base_path)
+    }
+}
+
+/// What one call of an operation must send, and what the server answers.
+#[derive(Debug, Clone, Copy)]
+pub struct Case {
+    /// The API.
+    pub api: Api,
+    /// The operation id.
+    pub operation_id: &'static str,
+    /// The HTTP method the spec gives.
+    pub method: &'static str,
+    /// The spec's path template (`/organizations/{organizationId}`).
+    pub path_template: &'static str,
+    /// Each path parameter and the (unencoded) value set for it.
+    pub path: &'static [(&'static str, &'static str)],
+    /// The query pairs that must arrive, in any order (an array gives one pair per item).
+    pub query: &'static [(&'static str, &'static str)],
+    /// The JSON body that must arrive, if the operation takes one.
+    pub body: Option<&'static str>,
+    /// The success status the server answers with.
+    pub status: u16,
+    /// The JSON body the server answers with; `None` for an empty response.
+    pub response: Option<&'static str>,
+}
+
+impl Case {
+    /// Starts a mock server on 127.0.0.1 that answers every request with this case's response.
+    pub async fn serve(&self) -> MockServer {
+        let server = MockServer::start().await;
+        let mut template = ResponseTemplate::new(self.status);
+        if let Some(body) = self.response {
+            template = template.set_body_raw(body.as_bytes().to_vec(), "application/json");
+        }
+        Mock::given(any())
+            .respond_with(template)
+            .mount(&server)
+            .await;
+        server
+    }
+
+    /// Checks the call's result and the one request the server received; panics listing every
+    /// difference.
+    pub async fn check<O: Serialize + Debug>(
+        &self,
+        server: &MockServer,
+        output: Result<O, astro_runtime::Error>,
+    ) {
+        let mut problems = Vec::new();
+        match output {
+            Ok(value) => problems.extend(self.check_output(&value).err()),
+            Err(error) => problems.push(format!("the call failed: {error} ({error:?})")),
+        }
+        let requests = server.received_requests().await.unwrap_or_default();
+        match requests.as_slice() {
+            [request] => problems.extend(self.check_request(request)),
+            other => problems.push(format!(
+                "the server received {} requests, expected 1",
+                other.len()
+            )),
+        }
+        assert!(
+            problems.is_empty(),
+            "{} {}:\n  {}",
+            self.api.name,
+            self.operation_id,
+            problems.join("\n  ")
+        );
+    }
+
+    fn check_output<O: Serialize + Debug>(&self, output: &O) -> Result<(), String> {
+        let decoded = serde_json::to_value(output)
+            .map_err(|e| format!("the decoded response does not serialise: {e}"))?;
+        let expected = match self.response {
+            Some(text) => serde_json::from_str(text).expect("the emitted response is JSON"),
+            None => Value::Null,
+        };
+        covers(&expected, &decoded)
+            .map_err(|e| format!("the decoded response differs from what was served: {e}"))
+    }
+
+    fn check_request(&self, request: &Request) -> Vec<String> {
+        let mut problems = Vec::new();
+        if request.method.as_str() != self.method {
+            problems.push(format!(
+                "method {}, expected {}",
+                request.method, self.method
+            ));
+        }
+        problems.extend(self.check_path(request.url.path()).err());
+        let mut query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+        let mut expected: Vec<(String, String)> = self
+            .query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        query.sort();
+        expected.sort();
+        if query != expected {
+            problems.push(format!("query pairs {query:?}, expected {expected:?}"));
+        }
+        problems.extend(self.check_body(request).err());
+        let authorization = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok());
+        let bearer = format!("Bearer {TOKEN}");
+        if authorization != Some(bearer.as_str()) {
+            problems.push(format!(
+                "Authorization header {authorization:?}, expected the bearer token"
+            ));
+        }
+        problems
+    }
+
+    /// The received (encoded) path must be the base path plus the template, each `{name}`
+    /// segment decoding to exactly the value set for that parameter.
+    fn check_path(&self, received: &str) -> Result<(), String> {
+        let rest = received
+            .strip_prefix(self.api.base_path)
+            .ok_or_else(|| format!("path {received} is not below {}", self.api.base_path))?;
+        let got: Vec<&str> = rest.split('/').collect();
+        let want: Vec<&str> = self.path_template.split('/').collect();
+        if got.len() != want.len() {
+            return Err(format!(
+                "path {received} does not have the segments of {}",
+                self.path_template
+            ));
+        }
+        for (segment, pattern) in got.iter().zip(&want) {
+            match pattern.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                Some(name) => {
+                    let value = self
+                        .path
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, v)| *v)
+                        .ok_or_else(|| format!("no value was set for path parameter {name}"))?;
+                    if percent::decode(segment).as_deref() != Some(value) {
+                        return Err(format!(
+                            "path segment {segment} of {received} does not decode to {name} = {value:?}"
+                        ));
+                    }
+                }
+                None if segment == pattern => {}
+                None => {
+                    return Err(format!(
+                        "path {received} does not match {}",
+                        self.path_template
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_body(&self, request: &Request) -> Result<(), String> {
+        let Some(expected) = self.body else {
+            return match request.body.is_empty() {
+                true => Ok(()),
+                false => Err(format!(
+                    "a body was sent: {}",
+                    String::from_utf8_lossy(&request.body)
+                )),
+            };
+        };
+        let content_type = request
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok());
+        if !content_type.is_some_and(|c| c.starts_with("application/json")) {
+            return Err(format!(
+                "body content type {content_type:?}, expected application/json"
+            ));
+        }
+        let sent: Value = serde_json::from_slice(&request.body).map_err(|e| {
+            format!(
+                "the body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&request.body)
+            )
+        })?;
+        let expected: Value = serde_json::from_str(expected).expect("the emitted body is JSON");
+        covers(&expected, &sent)
+            .map_err(|e| format!("the body sent differs from the value set: {e}"))
+    }
+}

@@ -1,0 +1,6 @@
+//! Every operation of every pinned spec, called through its generated client against a local
+//! mock server (tests emitted by the build script), plus the coverage check.
+
+mod coverage;
+
+include!(concat!(env!("OUT_DIR"), "/cases.rs"));
