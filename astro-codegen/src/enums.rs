@@ -27,11 +27,17 @@ fn is_string_enum(schema: &Value) -> bool {
     let Some(values) = schema.get("enum").and_then(Value::as_array) else {
         return false;
     };
-    let typed_string = matches!(schema.get("type").and_then(Value::as_str), None | Some("string"));
+    let typed_string = matches!(
+        schema.get("type").and_then(Value::as_str),
+        None | Some("string")
+    );
     typed_string
         && !values.is_empty()
         && values.iter().all(Value::is_string)
-        && !schema.get("nullable").and_then(Value::as_bool).unwrap_or(false)
+        && !schema
+            .get("nullable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
 }
 
 /// Moves every inline string enum of the document into `components/schemas` under a name built
@@ -281,6 +287,9 @@ mod tests {
     #[test]
     fn variant_names_are_unique() {
         let values = vec!["a-b".to_string(), "A_B".to_string(), "Unknown".to_string()];
-        assert_eq!(variant_names(&values), vec!["AB", "ABValue1", "UnknownValue"]);
+        assert_eq!(
+            variant_names(&values),
+            vec!["AB", "ABValue1", "UnknownValue"]
+        );
     }
 }

@@ -6,11 +6,11 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use astro_spec::document::Document;
 use crate::enums::{self, OpenEnum};
+use crate::prepass;
+use astro_spec::document::Document;
 use astro_spec::naming;
 use astro_spec::operations::Operation;
-use crate::prepass;
 
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
@@ -81,8 +81,9 @@ fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
 pub fn output_type(operation: &Operation) -> Result<TokenStream, GenerateError> {
     match &operation.success_schema {
         None => Ok(quote!(())),
-        Some(schema) => schema_type(schema)
-            .ok_or_else(|| GenerateError::InlineResponse(operation.id.clone())),
+        Some(schema) => {
+            schema_type(schema).ok_or_else(|| GenerateError::InlineResponse(operation.id.clone()))
+        }
     }
 }
 

@@ -17,8 +17,8 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use astro_spec::document::Document;
 use crate::enums::{self, OpenEnum};
+use astro_spec::document::Document;
 use astro_spec::operations::raw_operations;
 
 /// A document after the pre-pass, with the enums to generate as open enums.
@@ -140,20 +140,13 @@ fn reachable_schemas(document: &Value, roots: &[Value]) -> BTreeSet<String> {
     while let Some(value) = stack.pop() {
         match value {
             Value::Object(map) => {
-                if let Some(name) = map
+                let target = map
                     .get("$ref")
                     .and_then(Value::as_str)
                     .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                {
-                    if found.insert(name.to_string()) {
-                        if let Some(target) = document
-                            .pointer("/components/schemas")
-                            .and_then(|s| s.get(name))
-                        {
-                            stack.push(target);
-                        }
-                    }
-                }
+                    .filter(|name| found.insert(name.to_string()))
+                    .and_then(|name| document.pointer("/components/schemas")?.get(name));
+                stack.extend(target);
                 stack.extend(map.values());
             }
             Value::Array(items) => stack.extend(items),
@@ -196,8 +189,15 @@ mod tests {
         open_objects(&mut value);
         keep_success_responses(&mut value);
         let responses = value.pointer("/paths/~1a/post/responses").unwrap();
-        assert_eq!(responses.as_object().unwrap().keys().collect::<Vec<_>>(), ["200"]);
-        assert!(value.pointer("/components/schemas/Res/additionalProperties").is_none());
+        assert_eq!(
+            responses.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["200"]
+        );
+        assert!(
+            value
+                .pointer("/components/schemas/Res/additionalProperties")
+                .is_none()
+        );
     }
 
     #[test]
@@ -208,6 +208,9 @@ mod tests {
         assert_eq!(res["required"], json!(["createdAt", "count"]));
         assert_eq!(res["properties"]["imageTag"]["default"], json!(""));
         assert_eq!(res["properties"]["tags"]["default"], json!([]));
-        assert_eq!(value.pointer("/components/schemas/Req/required"), Some(&json!(["name"])));
+        assert_eq!(
+            value.pointer("/components/schemas/Req/required"),
+            Some(&json!(["name"]))
+        );
     }
 }

@@ -40,6 +40,12 @@ pub enum ErrorKind {
 /// or empty. `Display` is one line with the status, the message and the request id.
 #[derive(Clone)]
 pub struct Error {
+    details: Box<Details>,
+}
+
+/// The fields of an [`Error`], boxed so that `Result<T, Error>` stays small.
+#[derive(Clone)]
+struct Details {
     kind: ErrorKind,
     operation: Option<&'static str>,
     status: Option<StatusCode>,
@@ -54,7 +60,7 @@ pub struct Error {
 
 impl Error {
     fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self {
+        let details = Details {
             kind,
             operation: None,
             status: None,
@@ -65,6 +71,9 @@ impl Error {
             decode_path: None,
             retry_after: None,
             source: None,
+        };
+        Self {
+            details: Box::new(details),
         }
     }
 
@@ -75,80 +84,83 @@ impl Error {
 
     /// Records the operation the error belongs to.
     pub fn with_operation(mut self, operation_id: &'static str) -> Self {
-        self.operation = Some(operation_id);
+        self.details.operation = Some(operation_id);
         self
     }
 
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.details.kind
     }
 
     /// The operation id (`ListWorkspaces`), when known.
     pub fn operation(&self) -> Option<&'static str> {
-        self.operation
+        self.details.operation
     }
 
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {
-        self.status
+        self.details.status
     }
 
     /// Astro's request id, from the JSON body's `requestId` or a request-id header.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.details.request_id.as_deref()
     }
 
     /// The message: the JSON error's `message`, the first line of a text body, or a description
     /// of the failure.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.details.message
     }
 
     /// The response's `Content-Type`, when the server answered.
     pub fn content_type(&self) -> Option<&str> {
-        self.content_type.as_deref()
+        self.details.content_type.as_deref()
     }
 
     /// The start of the raw response body (at most [`BODY_EXCERPT_CHARS`] characters).
     pub fn body_excerpt(&self) -> Option<&str> {
-        self.body_excerpt.as_deref()
+        self.details.body_excerpt.as_deref()
     }
 
     /// For [`ErrorKind::Decode`]: the path of the field that failed (`workspaces[3].createdAt`).
     pub fn decode_path(&self) -> Option<&str> {
-        self.decode_path.as_deref()
+        self.details.decode_path.as_deref()
     }
 
     /// The wait the server asked for with `Retry-After`, if any.
     pub fn retry_after(&self) -> Option<std::time::Duration> {
-        self.retry_after
+        self.details.retry_after
     }
 
     /// Whether the server said the object does not exist (404).
     pub fn is_not_found(&self) -> bool {
-        self.status == Some(StatusCode::NOT_FOUND)
+        self.details.status == Some(StatusCode::NOT_FOUND)
     }
 
     /// Whether the token was refused (401) or lacks a permission (403).
     pub fn is_auth(&self) -> bool {
         matches!(
-            self.status,
+            self.details.status,
             Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
         )
     }
 
     /// Whether the server throttled the call (429).
     pub fn is_rate_limited(&self) -> bool {
-        self.status == Some(StatusCode::TOO_MANY_REQUESTS)
+        self.details.status == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
     /// Whether the same call could succeed if made again: connection failures, timeouts, and
     /// the statuses 408, 429, 502, 503 and 504.
     pub fn is_retryable(&self) -> bool {
-        match self.kind {
+        match self.details.kind {
             ErrorKind::Connect | ErrorKind::Timeout | ErrorKind::Body => true,
-            ErrorKind::Status => self.status.is_some_and(crate::runtime::is_retryable_status),
+            ErrorKind::Status => self
+                .details
+                .status
+                .is_some_and(crate::runtime::is_retryable_status),
             _ => false,
         }
     }
@@ -180,10 +192,11 @@ impl Error {
                     .to_string()
             });
         let mut error = Self::new(ErrorKind::Status, message);
-        error.status = Some(captured.status);
-        error.request_id = field("requestId").or_else(|| request_id_header(&captured.headers));
-        error.content_type = content_type;
-        error.body_excerpt = (!captured.body.is_empty()).then(|| {
+        error.details.status = Some(captured.status);
+        error.details.request_id =
+            field("requestId").or_else(|| request_id_header(&captured.headers));
+        error.details.content_type = content_type;
+        error.details.body_excerpt = (!captured.body.is_empty()).then(|| {
             let mut kept = excerpt(&text, BODY_EXCERPT_CHARS);
             if captured.truncated && !kept.ends_with('…') {
                 kept.push('…');
@@ -191,12 +204,12 @@ impl Error {
             kept
         });
         if let Some(cause) = &captured.read_error {
-            error.message = format!(
+            error.details.message = format!(
                 "{} (the body could not be read to the end: {cause})",
-                error.message
+                error.details.message
             );
         }
-        error.retry_after = crate::runtime::retry_after(&captured.headers);
+        error.details.retry_after = crate::runtime::retry_after(&captured.headers);
         error
     }
 
@@ -205,10 +218,10 @@ impl Error {
             ErrorKind::Status,
             status.canonical_reason().unwrap_or("unknown status"),
         );
-        error.status = Some(status);
-        error.request_id = request_id_header(headers);
-        error.content_type = header(headers, "content-type");
-        error.retry_after = crate::runtime::retry_after(headers);
+        error.details.status = Some(status);
+        error.details.request_id = request_id_header(headers);
+        error.details.content_type = header(headers, "content-type");
+        error.details.retry_after = crate::runtime::retry_after(headers);
         error
     }
 
@@ -227,8 +240,8 @@ impl Error {
             source = cause.source();
         }
         let mut out = Self::new(kind, message);
-        out.status = error.status();
-        out.source = Some(Arc::new(error));
+        out.details.status = error.status();
+        out.details.source = Some(Arc::new(error));
         out
     }
 
@@ -241,8 +254,9 @@ impl Error {
             _ => format!("response body does not match the expected type: {cause}"),
         };
         let mut error = Self::new(ErrorKind::Decode, message);
-        error.decode_path = path;
-        error.body_excerpt = Some(excerpt(&String::from_utf8_lossy(body), BODY_EXCERPT_CHARS));
+        error.details.decode_path = path;
+        error.details.body_excerpt =
+            Some(excerpt(&String::from_utf8_lossy(body), BODY_EXCERPT_CHARS));
         error
     }
 }
@@ -268,14 +282,14 @@ impl From<progenitor_client::Error<()>> for Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(operation) = self.operation {
+        if let Some(operation) = self.details.operation {
             write!(f, "{operation}: ")?;
         }
-        match self.status {
-            Some(status) => write!(f, "HTTP {}: {}", status.as_u16(), self.message)?,
-            None => f.write_str(&self.message)?,
+        match self.details.status {
+            Some(status) => write!(f, "HTTP {}: {}", status.as_u16(), self.details.message)?,
+            None => f.write_str(&self.details.message)?,
         }
-        if let Some(id) = &self.request_id {
+        if let Some(id) = &self.details.request_id {
             write!(f, " (request id {id})")?;
         }
         Ok(())
@@ -285,21 +299,22 @@ impl fmt::Display for Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
-            .field("kind", &self.kind)
-            .field("operation", &self.operation)
-            .field("status", &self.status)
-            .field("request_id", &self.request_id)
-            .field("message", &self.message)
-            .field("content_type", &self.content_type)
-            .field("body_excerpt", &self.body_excerpt)
-            .field("decode_path", &self.decode_path)
+            .field("kind", &self.details.kind)
+            .field("operation", &self.details.operation)
+            .field("status", &self.details.status)
+            .field("request_id", &self.details.request_id)
+            .field("message", &self.details.message)
+            .field("content_type", &self.details.content_type)
+            .field("body_excerpt", &self.details.body_excerpt)
+            .field("decode_path", &self.details.decode_path)
             .finish()
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.details
+            .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }
