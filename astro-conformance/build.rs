@@ -45,8 +45,17 @@ fn run() -> Result<(), String> {
         let setters = setters::read(&code).map_err(|e| format!("{}: {e}", spec_path.display()))?;
         modules.push(cases::api_module(pin, &document, &setters)?);
     }
-    let file: syn::File = syn::parse2(quote::quote!( #( #modules )* ))
-        .map_err(|e| format!("the emitted tests do not parse: {e}"))?;
+    let apis = pins
+        .api
+        .iter()
+        .map(|pin| quote::format_ident!("{}", astro_spec::naming::snake(&pin.name)));
+    let emitted = quote::quote! {
+        /// Each pinned API's name and the operation ids its emitted tests cover.
+        pub const COVERAGE: &[(&str, &[&str])] = &[ #( (#apis::API.name, #apis::COVERED) ),* ];
+        #( #modules )*
+    };
+    let file: syn::File =
+        syn::parse2(emitted).map_err(|e| format!("the emitted tests do not parse: {e}"))?;
     let out = out_dir.join("cases.rs");
     std::fs::write(&out, prettyplease::unparse(&file))
         .map_err(|e| format!("cannot write {}: {e}", out.display()))
