@@ -1,0 +1,507 @@
+//! Every operation of both documents, called through the generated clients against the
+//! sandbox: each answers its success status with a body that decodes into the generated type.
+//! Request bodies are samples of the documents' own request schemas, read at test time.
+
+use std::collections::BTreeSet;
+
+use astro_iam::types as iam_types;
+use astro_platform::types as platform_types;
+use astro_runtime::{Call, Runtime};
+use astro_sandbox::Sandbox;
+use astro_spec::Document;
+use astro_spec::samples::sample;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+/// A sample request body for `operation_id`, decoded into the generated request type.
+fn body<T: DeserializeOwned>(document: &Document, operation_id: &str) -> T {
+    let operation = document
+        .operations()
+        .into_iter()
+        .find(|op| op.id == operation_id)
+        .unwrap_or_else(|| panic!("{operation_id} is in the document"));
+    let schema = operation.request_body.expect("the operation takes a body");
+    serde_json::from_value(sample(document, &schema))
+        .unwrap_or_else(|e| panic!("{operation_id} body: {e}"))
+}
+
+/// The first allowed value of a query parameter's enum.
+fn first_enum(document: &Document, operation_id: &str, parameter: &str) -> String {
+    let operation = document
+        .operations()
+        .into_iter()
+        .find(|op| op.id == operation_id)
+        .unwrap();
+    let schema = operation.parameter(parameter).unwrap().schema.clone();
+    document.resolve(&schema)["enum"][0]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn every_operation_answers_a_body_the_generated_types_decode() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("authorization", "Bearer sandbox".parse().unwrap());
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let platform = astro_platform::Client::new_with_client(
+        &format!("{}/platform/v1beta1", sandbox.url()),
+        http.clone(),
+        Runtime::new(),
+    );
+    let iam = astro_iam::Client::new_with_client(
+        &format!("{}/iam/v1beta1", sandbox.url()),
+        http,
+        Runtime::new(),
+    );
+    let pdoc = Document::parse(astro_platform::SPEC_YAML.as_bytes()).unwrap();
+    let idoc = Document::parse(astro_iam::SPEC_YAML.as_bytes()).unwrap();
+    let org = sandbox.organization_id().to_string();
+    let mut called: BTreeSet<&str> = BTreeSet::new();
+    macro_rules! call {
+        ($id:literal, $builder:expr) => {{
+            let result = $builder.call().await;
+            called.insert($id);
+            match result {
+                Ok(value) => value,
+                Err(error) => panic!("{}: {error}", $id),
+            }
+        }};
+    }
+
+    // Platform: organizations.
+    let organizations = call!("ListOrganizations", platform.list_organizations());
+    assert_eq!(organizations.organizations[0].id, org);
+    call!(
+        "GetOrganization",
+        platform.get_organization().organization_id(&org)
+    );
+    let update: platform_types::UpdateOrganizationRequest = body(&pdoc, "UpdateOrganization");
+    call!(
+        "UpdateOrganization",
+        platform
+            .update_organization()
+            .organization_id(&org)
+            .body(update)
+    );
+    let kind = first_enum(&pdoc, "GetClusterOptions", "type");
+    call!(
+        "GetClusterOptions",
+        platform
+            .get_cluster_options()
+            .organization_id(&org)
+            .type_(kind.as_str())
+    );
+    call!(
+        "GetDeploymentOptions",
+        platform.get_deployment_options().organization_id(&org)
+    );
+
+    // Platform: clusters.
+    let create: platform_types::CreateClusterRequest = body(&pdoc, "CreateCluster");
+    let cluster = call!(
+        "CreateCluster",
+        platform.create_cluster().organization_id(&org).body(create)
+    )
+    .id;
+    let listed = call!(
+        "ListClusters",
+        platform.list_clusters().organization_id(&org)
+    );
+    assert_eq!(listed.total_count, 1);
+    call!(
+        "GetCluster",
+        platform
+            .get_cluster()
+            .organization_id(&org)
+            .cluster_id(&cluster)
+    );
+    let update: platform_types::UpdateClusterRequest = body(&pdoc, "UpdateCluster");
+    call!(
+        "UpdateCluster",
+        platform
+            .update_cluster()
+            .organization_id(&org)
+            .cluster_id(&cluster)
+            .body(update)
+    );
+
+    // Platform: workspaces.
+    let create: platform_types::CreateWorkspaceRequest = body(&pdoc, "CreateWorkspace");
+    let workspace = call!(
+        "CreateWorkspace",
+        platform
+            .create_workspace()
+            .organization_id(&org)
+            .body(create)
+    )
+    .id;
+    let listed = call!(
+        "ListWorkspaces",
+        platform.list_workspaces().organization_id(&org)
+    );
+    assert_eq!(
+        listed.total_count, 2,
+        "the default workspace and the new one"
+    );
+    call!(
+        "GetWorkspace",
+        platform
+            .get_workspace()
+            .organization_id(&org)
+            .workspace_id(&workspace)
+    );
+    let update: platform_types::UpdateWorkspaceRequest = body(&pdoc, "UpdateWorkspace");
+    call!(
+        "UpdateWorkspace",
+        platform
+            .update_workspace()
+            .organization_id(&org)
+            .workspace_id(&workspace)
+            .body(update)
+    );
+
+    // Platform: deployments and deploys.
+    let create: platform_types::CreateDeploymentRequest = body(&pdoc, "CreateDeployment");
+    let deployment = call!(
+        "CreateDeployment",
+        platform
+            .create_deployment()
+            .organization_id(&org)
+            .body(create)
+    )
+    .id;
+    call!(
+        "ListDeployments",
+        platform.list_deployments().organization_id(&org)
+    );
+    call!(
+        "GetDeployment",
+        platform
+            .get_deployment()
+            .organization_id(&org)
+            .deployment_id(&deployment)
+    );
+    let update: platform_types::UpdateDeploymentRequest = body(&pdoc, "UpdateDeployment");
+    call!(
+        "UpdateDeployment",
+        platform
+            .update_deployment()
+            .organization_id(&org)
+            .deployment_id(&deployment)
+            .body(update)
+    );
+    let create: platform_types::CreateDeployRequest = body(&pdoc, "CreateDeploy");
+    let deploy = call!(
+        "CreateDeploy",
+        platform
+            .create_deploy()
+            .organization_id(&org)
+            .deployment_id(&deployment)
+            .body(create)
+    )
+    .id;
+    let deploys = call!(
+        "ListDeploys",
+        platform
+            .list_deploys()
+            .organization_id(&org)
+            .deployment_id(&deployment)
+    );
+    assert_eq!(deploys.deploys[0].id, deploy);
+    call!(
+        "GetDeploy",
+        platform
+            .get_deploy()
+            .organization_id(&org)
+            .deployment_id(&deployment)
+            .deploy_id(&deploy)
+    );
+    let update: platform_types::UpdateDeployRequest = body(&pdoc, "UpdateDeploy");
+    call!(
+        "UpdateDeploy",
+        platform
+            .update_deploy()
+            .organization_id(&org)
+            .deployment_id(&deployment)
+            .deploy_id(&deploy)
+            .body(update)
+    );
+    let finalize: platform_types::FinalizeDeployRequest = body(&pdoc, "FinalizeDeploy");
+    call!(
+        "FinalizeDeploy",
+        platform
+            .finalize_deploy()
+            .organization_id(&org)
+            .deployment_id(&deployment)
+            .deploy_id(&deploy)
+            .body(finalize)
+    );
+    let rollback: platform_types::DeployRollbackRequest = body(&pdoc, "DeployRollback");
+    call!(
+        "DeployRollback",
+        platform
+            .deploy_rollback()
+            .organization_id(&org)
+            .deployment_id(&deployment)
+            .deploy_id(&deploy)
+            .body(rollback)
+    );
+    let hibernate: platform_types::OverrideDeploymentHibernationBody =
+        body(&pdoc, "UpdateDeploymentHibernationOverride");
+    call!(
+        "UpdateDeploymentHibernationOverride",
+        platform
+            .update_deployment_hibernation_override()
+            .organization_id(&org)
+            .deployment_id(&deployment)
+            .body(hibernate)
+    );
+    call!(
+        "DeleteDeploymentHibernationOverride",
+        platform
+            .delete_deployment_hibernation_override()
+            .organization_id(&org)
+            .deployment_id(&deployment)
+    );
+
+    // IAM.
+    call!("ListPermissionGroups", iam.list_permission_groups());
+    let create: iam_types::CreateAllowedIpAddressRangeRequest =
+        body(&idoc, "CreateAllowedIpAddressRange");
+    let range = call!(
+        "CreateAllowedIpAddressRange",
+        iam.create_allowed_ip_address_range()
+            .organization_id(&org)
+            .body(create)
+    )
+    .id;
+    call!(
+        "ListAllowedIpAddressRanges",
+        iam.list_allowed_ip_address_ranges().organization_id(&org)
+    );
+    call!(
+        "DeleteAllowedIpAddressRange",
+        iam.delete_allowed_ip_address_range()
+            .organization_id(&org)
+            .allowed_ip_address_range_id(&range)
+    );
+    let create: iam_types::CreateUserInviteRequest = body(&idoc, "CreateUserInvite");
+    let invite = call!(
+        "CreateUserInvite",
+        iam.create_user_invite().organization_id(&org).body(create)
+    )
+    .invite_id;
+    call!(
+        "DeleteUserInvite",
+        iam.delete_user_invite()
+            .organization_id(&org)
+            .invite_id(&invite)
+    );
+
+    call!(
+        "ListRoleTemplates",
+        iam.list_role_templates().organization_id(&org)
+    );
+    let create: iam_types::CreateCustomRoleRequest = body(&idoc, "CreateCustomRole");
+    let role = call!(
+        "CreateCustomRole",
+        iam.create_custom_role().organization_id(&org).body(create)
+    )
+    .id;
+    let roles = call!("ListRoles", iam.list_roles().organization_id(&org));
+    assert_eq!(roles.roles[0].id, role);
+    call!(
+        "GetCustomRole",
+        iam.get_custom_role().organization_id(&org).role_id(&role)
+    );
+    let update: iam_types::UpdateCustomRoleRequest = body(&idoc, "UpdateCustomRole");
+    call!(
+        "UpdateCustomRole",
+        iam.update_custom_role()
+            .organization_id(&org)
+            .custom_role_id(&role)
+            .body(update)
+    );
+
+    let create: iam_types::CreateTeamRequest = body(&idoc, "CreateTeam");
+    let team = call!(
+        "CreateTeam",
+        iam.create_team().organization_id(&org).body(create)
+    )
+    .id;
+    call!("ListTeams", iam.list_teams().organization_id(&org));
+    call!(
+        "GetTeam",
+        iam.get_team().organization_id(&org).team_id(&team)
+    );
+    let update: iam_types::UpdateTeamRequest = body(&idoc, "UpdateTeam");
+    call!(
+        "UpdateTeam",
+        iam.update_team()
+            .organization_id(&org)
+            .team_id(&team)
+            .body(update)
+    );
+    let add: iam_types::AddTeamMembersRequest = body(&idoc, "AddTeamMembers");
+    call!(
+        "AddTeamMembers",
+        iam.add_team_members()
+            .organization_id(&org)
+            .team_id(&team)
+            .body(add)
+    );
+    let members = format!("/iam/v1beta1/organizations/{org}/teams/{team}/members");
+    sandbox
+        .seed(&members, json!({"userId": "member-1"}))
+        .unwrap();
+    let listed = call!(
+        "ListTeamMembers",
+        iam.list_team_members().organization_id(&org).team_id(&team)
+    );
+    assert_eq!(listed.team_members[0].user_id, "member-1");
+    call!(
+        "RemoveTeamMember",
+        iam.remove_team_member()
+            .organization_id(&org)
+            .team_id(&team)
+            .member_id("member-1")
+    );
+    let roles: iam_types::UpdateTeamRolesRequest = body(&idoc, "UpdateTeamRoles");
+    call!(
+        "UpdateTeamRoles",
+        iam.update_team_roles()
+            .organization_id(&org)
+            .team_id(&team)
+            .body(roles)
+    );
+
+    let create: iam_types::CreateApiTokenRequest = body(&idoc, "CreateApiToken");
+    let token = call!(
+        "CreateApiToken",
+        iam.create_api_token().organization_id(&org).body(create)
+    )
+    .id;
+    call!("ListApiTokens", iam.list_api_tokens().organization_id(&org));
+    call!(
+        "GetApiToken",
+        iam.get_api_token().organization_id(&org).token_id(&token)
+    );
+    let update: iam_types::UpdateApiTokenRequest = body(&idoc, "UpdateApiToken");
+    call!(
+        "UpdateApiToken",
+        iam.update_api_token()
+            .organization_id(&org)
+            .token_id(&token)
+            .body(update)
+    );
+    let roles: iam_types::UpdateApiTokenRolesRequest = body(&idoc, "UpdateApiTokenRoles");
+    call!(
+        "UpdateApiTokenRoles",
+        iam.update_api_token_roles()
+            .organization_id(&org)
+            .token_id(&token)
+            .body(roles)
+    );
+    call!(
+        "RotateApiToken",
+        iam.rotate_api_token()
+            .organization_id(&org)
+            .token_id(&token)
+    );
+
+    let users = format!("/iam/v1beta1/organizations/{org}/users");
+    let user = sandbox.seed(&users, json!({})).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let listed = call!("ListUsers", iam.list_users().organization_id(&org));
+    assert_eq!(listed.users[0].id, user);
+    call!(
+        "GetUser",
+        iam.get_user().organization_id(&org).user_id(&user)
+    );
+    let roles: iam_types::UpdateUserRolesRequest = body(&idoc, "UpdateUserRoles");
+    call!(
+        "UpdateUserRoles",
+        iam.update_user_roles()
+            .organization_id(&org)
+            .user_id(&user)
+            .body(roles)
+    );
+
+    // Deletes last, each followed by a read that must now fail with 404.
+    call!(
+        "DeleteApiToken",
+        iam.delete_api_token()
+            .organization_id(&org)
+            .token_id(&token)
+    );
+    call!(
+        "DeleteTeam",
+        iam.delete_team().organization_id(&org).team_id(&team)
+    );
+    call!(
+        "DeleteCustomRole",
+        iam.delete_custom_role()
+            .organization_id(&org)
+            .custom_role_id(&role)
+    );
+    call!(
+        "DeleteDeployment",
+        platform
+            .delete_deployment()
+            .organization_id(&org)
+            .deployment_id(&deployment)
+    );
+    call!(
+        "DeleteWorkspace",
+        platform
+            .delete_workspace()
+            .organization_id(&org)
+            .workspace_id(&workspace)
+    );
+    call!(
+        "DeleteCluster",
+        platform
+            .delete_cluster()
+            .organization_id(&org)
+            .cluster_id(&cluster)
+    );
+    let gone = iam
+        .get_api_token()
+        .organization_id(&org)
+        .token_id(&token)
+        .call()
+        .await
+        .unwrap_err();
+    assert_eq!(gone.status().map(|s| s.as_u16()), Some(404));
+
+    let documented: BTreeSet<String> = pdoc
+        .operation_ids()
+        .into_iter()
+        .chain(idoc.operation_ids())
+        .collect();
+    let called: BTreeSet<String> = called.into_iter().map(str::to_string).collect();
+    assert_eq!(
+        called, documented,
+        "every documented operation is called once here"
+    );
+    assert_eq!(
+        sandbox.operation_ids().into_iter().collect::<BTreeSet<_>>(),
+        documented,
+        "the sandbox serves exactly the documented operations"
+    );
+    for request in sandbox.requests() {
+        assert!(
+            request.operation_id.is_some(),
+            "{} {} was not routed",
+            request.method,
+            request.path
+        );
+    }
+}
