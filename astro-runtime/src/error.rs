@@ -119,7 +119,7 @@ impl Error {
         self.details.content_type.as_deref()
     }
 
-    /// The start of the raw response body (at most [`BODY_EXCERPT_CHARS`] characters).
+    /// The start of the raw response body (at most 2048 characters).
     pub fn body_excerpt(&self) -> Option<&str> {
         self.details.body_excerpt.as_deref()
     }

@@ -30,7 +30,7 @@ pub struct Cli {
 /// Where spec documents come from, shared by the tasks that read them.
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct SourceArgs {
-    /// A spec file (with --api) or a mirror directory laid out as <api>/<version>.yaml.
+    /// A spec file (with --api) or a mirror directory laid out as `<api>/<version>.yaml`.
     /// Otherwise $ASTRO_SPEC_MIRROR (directory or base URL), then the upstream URL.
     #[arg(long, value_name = "PATH")]
     pub from: Option<PathBuf>,
