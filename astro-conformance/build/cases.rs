@@ -33,11 +33,13 @@ pub fn api_module(
     let mut tests = Vec::new();
     let mut ids = Vec::new();
     for operation in document.operations() {
-        for variant in [Variant::AllFields, Variant::RequiredOnly] {
-            tests.push(
-                case(document, &operation, setters, variant)
-                    .map_err(|e| format!("{} operation {}: {e}", pin.name, operation.id))?,
-            );
+        for body in body_shapes(document, &operation) {
+            for variant in [Variant::AllFields, Variant::RequiredOnly] {
+                tests.push(
+                    case(document, &operation, setters, variant, body.as_ref())
+                        .map_err(|e| format!("{} operation {}: {e}", pin.name, operation.id))?,
+                );
+            }
         }
         ids.push(operation.id.clone());
     }
@@ -91,11 +93,54 @@ fn base_path(document: &Document, pin: &ApiPin) -> String {
     }
 }
 
+/// One shape of a request body: the body schema itself, or one member of a `oneOf`/`anyOf`
+/// body, so that every alternative is sent through the generated type.
+struct BodyShape {
+    /// The member's schema name, for the test name; `None` for a body without alternatives.
+    member: Option<String>,
+    /// The schema the sample body is built from.
+    schema: Value,
+}
+
+/// The body shapes to test: `[None]` without a body, each member of a `oneOf`/`anyOf` body, or
+/// the body schema.
+fn body_shapes(document: &Document, operation: &Operation) -> Vec<Option<BodyShape>> {
+    let Some(schema) = &operation.request_body else {
+        return vec![None];
+    };
+    let resolved = document.resolve(schema);
+    let members = ["oneOf", "anyOf"]
+        .iter()
+        .find_map(|key| resolved.get(*key).and_then(Value::as_array));
+    match members {
+        Some(members) => members
+            .iter()
+            .enumerate()
+            .map(|(index, member)| {
+                let name = member
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.rsplit('/').next())
+                    .map_or_else(|| format!("member{index}"), str::to_string);
+                Some(BodyShape {
+                    member: Some(name),
+                    schema: member.clone(),
+                })
+            })
+            .collect(),
+        None => vec![Some(BodyShape {
+            member: None,
+            schema: schema.clone(),
+        })],
+    }
+}
+
 fn case(
     document: &Document,
     operation: &Operation,
     setters: &Setters,
     variant: Variant,
+    body_shape: Option<&BodyShape>,
 ) -> Result<TokenStream, String> {
     let builder = naming::pascal(&operation.id);
     let builder_setters = setters
@@ -138,7 +183,7 @@ fn case(
         calls.push(setter_call(&setter, ty, &parameter.name, &value)?);
         used.push(setter);
     }
-    let body = match &operation.request_body {
+    let body = match body_shape.map(|shape| &shape.schema) {
         Some(schema) => {
             let ty = builder_setters.get("body").ok_or_else(|| {
                 format!("the operation takes a body but builder `{builder}` has no `body` setter")
@@ -147,7 +192,22 @@ fn case(
                 Variant::AllFields => samples::sample(document, schema),
                 Variant::RequiredOnly => samples::minimal_sample(document, schema),
             };
-            calls.push(setter_call("body", ty, "request body", &value)?);
+            // A member of a `oneOf` body is built as its own type and converted by the setter,
+            // as a caller would: the generated untagged enum cannot tell members apart from
+            // JSON alone.
+            let member_type = body_shape
+                .and_then(|shape| shape.member.as_deref())
+                .map(|name| {
+                    syn::parse_str::<syn::Type>(&format!("types::{}", naming::pascal(name)))
+                })
+                .transpose()
+                .map_err(|e| format!("body member type: {e}"))?;
+            calls.push(setter_call(
+                "body",
+                member_type.as_ref().unwrap_or(ty),
+                "request body",
+                &value,
+            )?);
             used.push("body".to_string());
             let text = value.to_string();
             quote!(Some(#text))
@@ -176,7 +236,11 @@ fn case(
         Variant::AllFields => "all_fields",
         Variant::RequiredOnly => "required_only",
     };
-    let test = format_ident!("{}_{suffix}", naming::snake(&operation.id));
+    let member = body_shape
+        .and_then(|shape| shape.member.as_deref())
+        .map(|name| format!("_{}", naming::snake(name)))
+        .unwrap_or_default();
+    let test = format_ident!("{}{member}_{suffix}", naming::snake(&operation.id));
     let method = format_ident!("{}", naming::snake(&operation.id));
     let id = &operation.id;
     let http_method = &operation.method;

@@ -9,7 +9,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::client::TOKEN;
-use crate::json::covers;
+use crate::json::same_json;
 use crate::percent;
 
 /// One API: its name in the pins file and the path its generated client is based at.
@@ -102,7 +102,7 @@ impl Case {
             Some(text) => serde_json::from_str(text).expect("the emitted response is JSON"),
             None => Value::Null,
         };
-        covers(&expected, &decoded)
+        same_json(&expected, &decoded)
             .map_err(|e| format!("the decoded response differs from what was served: {e}"))
     }
 
@@ -207,7 +207,7 @@ impl Case {
             )
         })?;
         let expected: Value = serde_json::from_str(expected).expect("the emitted body is JSON");
-        covers(&expected, &sent)
+        same_json(&expected, &sent)
             .map_err(|e| format!("the body sent differs from the value set: {e}"))
     }
 }

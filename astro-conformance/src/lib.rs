@@ -13,5 +13,5 @@ mod percent;
 
 pub use case::{Api, Case};
 pub use client::{TOKEN, http_client, runtime, typed};
-pub use json::covers;
+pub use json::same_json;
 pub use percent::decode as percent_decode;
