@@ -1,9 +1,11 @@
-//! A cap on response body size, so a broken or hostile server cannot make the client buffer
-//! an unbounded body.
+//! Reading success bodies inside the runtime: bounded in size, and early enough that a body
+//! that fails part-way (a stalled or reset connection) can still be retried.
 
-use futures::StreamExt;
+use bytes::{Bytes, BytesMut};
 
-/// The error a capped body stream ends with; `crate::Error` reports it as a body error.
+use crate::capture::{Parts, parts, rebuild};
+
+/// The error a capped body ends with; [`crate::Error`] reports it as a body error.
 #[derive(Debug, thiserror::Error)]
 #[error("the response body is larger than the limit of {limit} bytes{}", declared.map(|d| format!(" (Content-Length {d})")).unwrap_or_default())]
 pub struct BodyTooLarge {
@@ -13,38 +15,73 @@ pub struct BodyTooLarge {
     pub declared: Option<u64>,
 }
 
-/// Returns the response with a body that fails once more than `limit` bytes arrive; a declared
-/// `Content-Length` above the limit fails at once, before anything is read.
-pub(crate) fn limit_body(response: reqwest::Response, limit: u64) -> reqwest::Response {
+/// Why a body could not be read whole.
+pub(crate) enum BodyFailure {
+    /// Over the size limit: never worth retrying.
+    TooLarge(BodyTooLarge),
+    /// The transfer failed part-way (timeout, reset): worth retrying for idempotent calls.
+    Read(reqwest::Error),
+}
+
+/// A response whose body was read, or the reason it could not be, with the response's parts.
+pub(crate) struct ReadBody {
+    parts: Parts,
+    extensions: http::Extensions,
+    pub(crate) outcome: Result<Bytes, BodyFailure>,
+}
+
+/// Reads a whole body, refusing a declared `Content-Length` above `limit` before reading and
+/// stopping as soon as more than `limit` bytes arrive.
+pub(crate) async fn read_body(mut response: reqwest::Response, limit: u64) -> ReadBody {
+    let (parts, extensions) = parts(&response);
     let declared = response.content_length();
-    if declared.is_some_and(|length| length <= limit) {
-        return response;
-    }
-    let (parts, extensions) = crate::capture::parts(&response);
-    let body = match declared {
-        Some(length) => reqwest::Body::wrap_stream(futures::stream::once(async move {
-            Err::<bytes::Bytes, _>(BodyTooLarge {
-                limit,
-                declared: Some(length),
-            })
+    let outcome = match declared {
+        Some(length) if length > limit => Err(BodyFailure::TooLarge(BodyTooLarge {
+            limit,
+            declared: Some(length),
         })),
-        None => {
-            let mut seen: u64 = 0;
-            reqwest::Body::wrap_stream(response.bytes_stream().map(move |chunk| {
-                let chunk =
-                    chunk.map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)?;
-                seen += chunk.len() as u64;
-                if seen > limit {
-                    Err(Box::new(BodyTooLarge {
-                        limit,
-                        declared: None,
-                    })
-                        as Box<dyn std::error::Error + Send + Sync>)
-                } else {
-                    Ok(chunk)
+        _ => {
+            let mut body = BytesMut::with_capacity(declared.unwrap_or(0) as usize);
+            loop {
+                match response.chunk().await {
+                    Ok(Some(chunk)) => {
+                        if body.len() as u64 + chunk.len() as u64 > limit {
+                            break Err(BodyFailure::TooLarge(BodyTooLarge {
+                                limit,
+                                declared: None,
+                            }));
+                        }
+                        body.extend_from_slice(&chunk);
+                    }
+                    Ok(None) => break Ok(body.freeze()),
+                    Err(error) => break Err(BodyFailure::Read(error)),
                 }
-            }))
+            }
         }
     };
-    crate::capture::rebuild(parts, extensions, body)
+    ReadBody {
+        parts,
+        extensions,
+        outcome,
+    }
+}
+
+impl ReadBody {
+    /// The response to hand to the generated code: the bytes read, or a body that fails with
+    /// the reason the read failed (so the call ends in a body error naming it).
+    pub(crate) fn into_response(self) -> reqwest::Response {
+        let body = match self.outcome {
+            Ok(bytes) => reqwest::Body::from(bytes),
+            Err(failure) => {
+                let error: Box<dyn std::error::Error + Send + Sync> = match failure {
+                    BodyFailure::TooLarge(error) => Box::new(error),
+                    BodyFailure::Read(error) => Box::new(error),
+                };
+                reqwest::Body::wrap_stream(futures::stream::once(
+                    async move { Err::<Bytes, _>(error) },
+                ))
+            }
+        };
+        rebuild(self.parts, self.extensions, body)
+    }
 }

@@ -7,7 +7,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
-use crate::body_limit::limit_body;
+use crate::body_limit::{BodyFailure, read_body};
 use crate::capture::capture_error;
 use crate::limits::{Limiter, RateLimits};
 use crate::retry::{RetryPolicy, is_idempotent, retry_status};
@@ -96,7 +96,8 @@ impl RuntimeBuilder {
         self
     }
 
-    /// The largest success body accepted, in bytes.
+    /// The largest success body accepted, in bytes. A larger declared `Content-Length` is
+    /// refused before anything is read; an undeclared length is cut off at the limit.
     pub fn max_response_bytes(mut self, bytes: u64) -> Self {
         self.max_response_bytes = bytes;
         self
@@ -203,34 +204,53 @@ impl Runtime {
                         span.record("request_id", id);
                     }
                     if status.is_success() {
-                        return Ok(limit_body(response, self.inner.max_response_bytes));
-                    }
-                    if status == StatusCode::NOT_FOUND && method == Method::DELETE && maybe_applied
-                    {
-                        tracing::warn!(
-                            operation = operation_id,
-                            "DELETE answered 404 after an earlier attempt may have succeeded; reporting success"
-                        );
-                        return Ok(no_content());
-                    }
-                    let delay = if retry_status(status, idempotent) && spare.is_some() {
-                        policy.next_delay(retry_after(response.headers()), &mut backoff)
+                        let body = read_body(response, self.inner.max_response_bytes).await;
+                        let retryable = matches!(body.outcome, Err(BodyFailure::Read(_)))
+                            && idempotent
+                            && spare.is_some();
+                        match retryable.then(|| backoff.next()).flatten() {
+                            Some(delay) => {
+                                maybe_applied = true;
+                                tracing::warn!(
+                                    operation = operation_id,
+                                    attempt,
+                                    wait_ms = delay.as_millis() as u64,
+                                    "retrying after the response body failed part-way"
+                                );
+                                delay
+                            }
+                            None => return Ok(body.into_response()),
+                        }
                     } else {
-                        None
-                    };
-                    match delay {
-                        Some(delay) => {
+                        if status == StatusCode::NOT_FOUND
+                            && method == Method::DELETE
+                            && maybe_applied
+                        {
                             tracing::warn!(
                                 operation = operation_id,
-                                attempt,
-                                status = status.as_u16(),
-                                wait_ms = delay.as_millis() as u64,
-                                "retrying after a retryable status"
+                                "DELETE answered 404 after an earlier attempt may have succeeded; reporting success"
                             );
-                            delay
+                            return Ok(no_content());
                         }
-                        None => {
-                            return Ok(capture_error(response, ERROR_BODY_LIMIT).await);
+                        let delay = if retry_status(status, idempotent) && spare.is_some() {
+                            policy.next_delay(retry_after(response.headers()), &mut backoff)
+                        } else {
+                            None
+                        };
+                        match delay {
+                            Some(delay) => {
+                                tracing::warn!(
+                                    operation = operation_id,
+                                    attempt,
+                                    status = status.as_u16(),
+                                    wait_ms = delay.as_millis() as u64,
+                                    "retrying after a retryable status"
+                                );
+                                delay
+                            }
+                            None => {
+                                return Ok(capture_error(response, ERROR_BODY_LIMIT).await);
+                            }
                         }
                     }
                 }
