@@ -31,6 +31,8 @@ pub struct State {
     pub journal: Mutex<Vec<RecordedRequest>>,
     /// Id source.
     pub ids: Ids,
+    /// The one bearer token accepted, if the sandbox was started with one; otherwise any.
+    pub token: Option<String>,
 }
 
 /// Locks a mutex, carrying on with the data if a panicking thread poisoned it.
@@ -120,8 +122,7 @@ async fn respond(
             return (id, injected(response, request_id));
         }
     }
-    if !has_bearer_token(parts) {
-        let message = "missing or malformed credentials: send `Authorization: Bearer <token>`";
+    if let Err(message) = authenticate(parts, state.token.as_deref()) {
         return (id, error(401, message, request_id));
     }
     let checked = match request::check(&api.document, operation, &params, parts.uri.query(), body) {
@@ -145,17 +146,27 @@ async fn respond(
     (id, response)
 }
 
-fn has_bearer_token(parts: &http::request::Parts) -> bool {
-    let Some(value) = parts
+/// Accepts a request with `Authorization: Bearer <token>` (any token, or only `required`).
+fn authenticate(parts: &http::request::Parts, required: Option<&str>) -> Result<(), &'static str> {
+    let malformed = "missing or malformed credentials: send `Authorization: Bearer <token>`";
+    let value = parts
         .headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-    else {
-        return false;
+        .ok_or(malformed)?;
+    let token = match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            token.trim()
+        }
+        _ => return Err(malformed),
     };
-    match value.split_once(' ') {
-        Some((scheme, token)) => scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty(),
-        None => false,
+    match required {
+        Some(expected) if expected != token => {
+            Err("the bearer token is not the one this sandbox accepts")
+        }
+        _ => Ok(()),
     }
 }
 

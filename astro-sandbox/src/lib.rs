@@ -16,7 +16,8 @@
 //!   Parent objects are not checked: listing under an unknown organization gives an empty page.
 //! - **Strict**: requests are checked against the document (required fields and parameters,
 //!   types, enums, bounds) and refused with `400` and a JSON `Error` naming the problem; a
-//!   missing or non-bearer `Authorization` gives `401`; unknown paths `404`; wrong methods
+//!   missing or non-bearer `Authorization` gives `401` (any token is accepted unless
+//!   [`SandboxBuilder::token`] names one); unknown paths `404`; wrong methods
 //!   `405` with `Allow`. Every response is valid against the document and carries an
 //!   `x-request-id` header (errors also carry it as `requestId`).
 //! - **Observable and breakable**: [`Sandbox::requests`] returns what clients sent, and

@@ -12,6 +12,9 @@ struct Args {
     /// Start with no default organization or workspace.
     #[arg(long)]
     empty: bool,
+    /// Accept only this bearer token (by default any token is accepted).
+    #[arg(long)]
+    token: Option<String>,
 }
 
 #[tokio::main]
@@ -20,6 +23,9 @@ async fn main() -> std::process::ExitCode {
     let mut builder = astro_sandbox::Sandbox::builder().port(args.port);
     if args.empty {
         builder = builder.without_defaults();
+    }
+    if let Some(token) = args.token {
+        builder = builder.token(token);
     }
     let sandbox = match builder.start().await {
         Ok(sandbox) => sandbox,

@@ -31,6 +31,7 @@ pub struct Sandbox {
 pub struct SandboxBuilder {
     address: SocketAddr,
     seed_defaults: bool,
+    token: Option<String>,
 }
 
 /// Why a fixture or a fault was refused.
@@ -50,6 +51,7 @@ impl Default for SandboxBuilder {
         Self {
             address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             seed_defaults: true,
+            token: None,
         }
     }
 }
@@ -72,6 +74,12 @@ impl SandboxBuilder {
         self
     }
 
+    /// Accepts only this bearer token (`401` for any other); by default any token is accepted.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Sandbox> {
         let catalog = Catalog::pinned().map_err(std::io::Error::other)?;
@@ -83,6 +91,7 @@ impl SandboxBuilder {
             injections: Mutex::new(Injections::default()),
             journal: Mutex::new(Vec::new()),
             ids: Default::default(),
+            token: self.token,
         });
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(crate::server::serve(listener, Arc::clone(&state), stopped));

@@ -250,6 +250,13 @@ async fn auth_unknown_paths_and_wrong_methods() {
             "{body}"
         );
     }
+    let strict = Sandbox::builder().token("right").start().await.unwrap();
+    let list = format!("{}/platform/v1beta1/organizations", strict.url());
+    let wrong = h.http.get(&list).bearer_auth("wrong").send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    let right = h.http.get(&list).bearer_auth("right").send().await.unwrap();
+    assert_eq!(right.status(), 200);
+
     let (status, _, body) = h.send("GET", "/platform/v1beta1/nowhere", None).await;
     assert_eq!((status, body["statusCode"].as_u64()), (404, Some(404)));
     let (status, _, _) = h.send("GET", "/elsewhere/v1/organizations", None).await;
