@@ -41,6 +41,7 @@ pub fn api_module(
                 );
             }
         }
+        tests.extend(refusal_case(&operation));
         ids.push(operation.id.clone());
     }
     Ok(quote! {
@@ -183,7 +184,8 @@ fn case(
         calls.push(setter_call(&setter, ty, &parameter.name, &value)?);
         used.push(setter);
     }
-    let body = match body_shape.map(|shape| &shape.schema) {
+    let skip_body = matches!(variant, Variant::RequiredOnly) && !operation.request_body_required;
+    let body = match body_shape.map(|shape| &shape.schema).filter(|_| !skip_body) {
         Some(schema) => {
             let ty = builder_setters.get("body").ok_or_else(|| {
                 format!("the operation takes a body but builder `{builder}` has no `body` setter")
@@ -264,6 +266,35 @@ fn case(
             let client = client(&server);
             let output = ::astro_runtime::Call::call(client.#method() #( #calls )* ).await;
             case.check(&server, output).await;
+        }
+    })
+}
+
+/// A test that calls the operation with nothing set: it must fail before sending, naming a
+/// required parameter (or the body). `None` when the operation requires nothing.
+fn refusal_case(operation: &Operation) -> Option<TokenStream> {
+    let mut required: Vec<String> = operation
+        .parameters
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| naming::snake(&p.name))
+        .collect();
+    if operation.request_body.is_some() && operation.request_body_required {
+        required.push("body".to_string());
+    }
+    if required.is_empty() {
+        return None;
+    }
+    let test = format_ident!("{}_without_required_values", naming::snake(&operation.id));
+    let method = format_ident!("{}", naming::snake(&operation.id));
+    let id = &operation.id;
+    Some(quote! {
+        #[tokio::test]
+        async fn #test() {
+            let server = ::wiremock::MockServer::start().await;
+            let client = client(&server);
+            let result = ::astro_runtime::Call::call(client.#method()).await;
+            ::astro_conformance::check_refused(&server, #id, result, &[ #( #required ),* ]).await;
         }
     })
 }

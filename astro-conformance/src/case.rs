@@ -3,6 +3,7 @@
 
 use std::fmt::Debug;
 
+use astro_runtime::ErrorKind;
 use serde::Serialize;
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -210,4 +211,34 @@ impl Case {
         same_json(&expected, &sent)
             .map_err(|e| format!("the body sent differs from the value set: {e}"))
     }
+}
+
+/// Checks that a call made without its required values failed before sending: an
+/// `InvalidRequest` error whose message names one of `required` (setter names), and no request
+/// reached the server.
+pub async fn check_refused<O: Debug>(
+    server: &MockServer,
+    operation_id: &str,
+    result: Result<O, astro_runtime::Error>,
+    required: &[&str],
+) {
+    match result {
+        Ok(output) => panic!("{operation_id}: a call without {required:?} succeeded: {output:?}"),
+        Err(error) => {
+            assert_eq!(
+                error.kind(),
+                ErrorKind::InvalidRequest,
+                "{operation_id}: {error:?}"
+            );
+            assert!(
+                required.iter().any(|name| error.message().contains(name)),
+                "{operation_id}: the error does not name any of {required:?}: {error}"
+            );
+        }
+    }
+    let sent = server.received_requests().await.unwrap_or_default().len();
+    assert_eq!(
+        sent, 0,
+        "{operation_id}: an invalid call reached the server"
+    );
 }

@@ -11,7 +11,7 @@ mod client;
 mod json;
 mod percent;
 
-pub use case::{Api, Case};
+pub use case::{Api, Case, check_refused};
 pub use client::{TOKEN, http_client, runtime, typed};
 pub use json::same_json;
 pub use percent::decode as percent_decode;
