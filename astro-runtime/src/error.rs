@@ -82,6 +82,19 @@ impl Error {
         Self::new(ErrorKind::InvalidRequest, message)
     }
 
+    /// The error the runtime reports for a non-success response with this status, headers and
+    /// body, as if the body had been captured whole (the runtime itself keeps at most the
+    /// first 64 KiB of an error body). For tools and tests that replay or fuzz error responses.
+    pub fn from_response(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
+        Self::from_captured(&CapturedError {
+            status,
+            headers,
+            body: bytes::Bytes::copy_from_slice(body),
+            truncated: false,
+            read_error: None,
+        })
+    }
+
     /// Records the operation the error belongs to.
     pub fn with_operation(mut self, operation_id: &'static str) -> Self {
         self.details.operation = Some(operation_id);

@@ -83,7 +83,7 @@ impl RetryPolicy {
     }
 
     /// The backoff delays of one call, in order.
-    pub(crate) fn backoff(&self) -> impl Iterator<Item = Duration> + use<> {
+    pub(crate) fn backoff(&self) -> impl Iterator<Item = Duration> + Send + use<> {
         let builder = backon::ExponentialBuilder::default()
             .with_min_delay(self.initial_backoff)
             .with_max_delay(self.max_backoff)
@@ -102,7 +102,7 @@ impl RetryPolicy {
     pub(crate) fn next_delay(
         &self,
         retry_after: Option<Duration>,
-        backoff: &mut impl Iterator<Item = Duration>,
+        backoff: &mut dyn Iterator<Item = Duration>,
     ) -> Option<Duration> {
         match retry_after {
             Some(wait) if wait > self.max_retry_after => None,

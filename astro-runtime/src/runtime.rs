@@ -7,7 +7,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
-use crate::body_limit::{BodyFailure, read_body};
+use crate::body_limit::{BodyFailure, ReadBody, read_body};
 use crate::capture::capture_error;
 use crate::limits::{Limiter, RateLimits};
 use crate::retry::{RetryPolicy, is_idempotent, retry_status};
@@ -172,115 +172,48 @@ impl Runtime {
         operation_id: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
         self.prepare(&mut request);
-        let method = request.method().clone();
-        let idempotent = is_idempotent(&method, operation_id);
-        let policy = &self.inner.retry;
-        let mut backoff = policy.backoff();
+        let mut attempts = Attempts::new(&self.inner.retry, request.method(), operation_id);
         let mut next = Some(request);
-        let mut maybe_applied = false;
-        let mut attempt: u32 = 0;
         while let Some(request) = next.take() {
-            attempt += 1;
-            let spare = if attempt < policy.max_attempts() {
+            attempts.number += 1;
+            let spare = if attempts.number < self.inner.retry.max_attempts() {
                 request.try_clone()
             } else {
                 None
             };
-            self.throttle(&method, operation_id).await;
+            self.throttle(&attempts.method, operation_id).await;
             let span = tracing::info_span!(
                 "astro_request",
                 operation = operation_id,
-                method = %method,
-                attempt,
+                method = %attempts.method,
+                attempt = attempts.number,
                 status = tracing::field::Empty,
                 request_id = tracing::field::Empty,
             );
-            let result = http.execute(request).instrument(span.clone()).await;
-            let delay = match result {
+            let step = match http.execute(request).instrument(span.clone()).await {
                 Ok(response) => {
-                    let status = response.status();
-                    span.record("status", status.as_u16());
+                    span.record("status", response.status().as_u16());
                     if let Some(id) = request_id(response.headers()) {
                         span.record("request_id", id);
                     }
-                    if status.is_success() {
+                    if response.status().is_success() {
                         let body = read_body(response, self.inner.max_response_bytes).await;
-                        let retryable = matches!(body.outcome, Err(BodyFailure::Read(_)))
-                            && idempotent
-                            && spare.is_some();
-                        match retryable.then(|| backoff.next()).flatten() {
-                            Some(delay) => {
-                                maybe_applied = true;
-                                tracing::warn!(
-                                    operation = operation_id,
-                                    attempt,
-                                    wait_ms = delay.as_millis() as u64,
-                                    "retrying after the response body failed part-way"
-                                );
-                                delay
-                            }
-                            None => return Ok(body.into_response()),
-                        }
+                        attempts.after_body(body, spare.is_some())
                     } else {
-                        if status == StatusCode::NOT_FOUND
-                            && method == Method::DELETE
-                            && maybe_applied
-                        {
-                            tracing::warn!(
-                                operation = operation_id,
-                                "DELETE answered 404 after an earlier attempt may have succeeded; reporting success"
-                            );
-                            return Ok(no_content());
-                        }
-                        let delay = if retry_status(status, idempotent) && spare.is_some() {
-                            policy.next_delay(retry_after(response.headers()), &mut backoff)
-                        } else {
-                            None
-                        };
-                        match delay {
-                            Some(delay) => {
-                                tracing::warn!(
-                                    operation = operation_id,
-                                    attempt,
-                                    status = status.as_u16(),
-                                    wait_ms = delay.as_millis() as u64,
-                                    "retrying after a retryable status"
-                                );
-                                delay
-                            }
-                            None => {
-                                return Ok(capture_error(response, ERROR_BODY_LIMIT).await);
-                            }
-                        }
+                        attempts.after_status(response, spare.is_some()).await
                     }
                 }
-                Err(error) => {
-                    let never_sent = error.is_connect();
-                    maybe_applied |= !never_sent;
-                    let delay = if (never_sent || idempotent) && spare.is_some() {
-                        backoff.next()
-                    } else {
-                        None
-                    };
-                    match delay {
-                        Some(delay) => {
-                            tracing::warn!(
-                                operation = operation_id,
-                                attempt,
-                                error = %error,
-                                wait_ms = delay.as_millis() as u64,
-                                "retrying after a transport error"
-                            );
-                            delay
-                        }
-                        None => return Err(error),
-                    }
-                }
+                Err(error) => attempts.after_transport_error(error, spare.is_some()),
             };
-            tokio::time::sleep(delay).await;
-            next = spare;
+            match step {
+                Step::Finish(result) => return result,
+                Step::Retry(delay) => {
+                    tokio::time::sleep(delay).await;
+                    next = spare;
+                }
+            }
         }
-        unreachable!("the loop returns on its last attempt, which has no spare request")
+        unreachable!("every attempt without a spare request finishes the call")
     }
 
     /// Adds the runtime's headers and timeout to a request that does not set its own.
@@ -308,6 +241,96 @@ impl Runtime {
                 );
             }
         }
+    }
+}
+
+/// What to do after an attempt.
+enum Step {
+    /// Wait, then send the spare copy of the request.
+    Retry(Duration),
+    /// Hand this result to the generated code.
+    Finish(reqwest::Result<reqwest::Response>),
+}
+
+/// The state of one call across its attempts, and the retry decisions.
+struct Attempts<'a> {
+    policy: &'a RetryPolicy,
+    backoff: Box<dyn Iterator<Item = Duration> + Send>,
+    method: Method,
+    operation_id: &'static str,
+    idempotent: bool,
+    /// Whether an earlier attempt may have reached the server and been applied.
+    maybe_applied: bool,
+    number: u32,
+}
+
+impl<'a> Attempts<'a> {
+    fn new(policy: &'a RetryPolicy, method: &Method, operation_id: &'static str) -> Self {
+        Self {
+            policy,
+            backoff: Box::new(policy.backoff()),
+            method: method.clone(),
+            operation_id,
+            idempotent: is_idempotent(method, operation_id),
+            maybe_applied: false,
+            number: 0,
+        }
+    }
+
+    fn retry(&self, delay: Duration, why: &str) -> Step {
+        tracing::warn!(
+            operation = self.operation_id,
+            attempt = self.number,
+            wait_ms = delay.as_millis() as u64,
+            "retrying: {why}"
+        );
+        Step::Retry(delay)
+    }
+
+    /// A success status: finish, unless the body failed part-way on an idempotent call.
+    fn after_body(&mut self, body: ReadBody, can_retry: bool) -> Step {
+        let transfer_failed = matches!(body.outcome, Err(BodyFailure::Read(_)));
+        if transfer_failed
+            && self.idempotent
+            && can_retry
+            && let Some(delay) = self.backoff.next()
+        {
+            self.maybe_applied = true;
+            return self.retry(delay, "the response body failed part-way");
+        }
+        Step::Finish(Ok(body.into_response()))
+    }
+
+    /// An error status: retry it if the policy allows, else finish with its body captured.
+    async fn after_status(&mut self, response: reqwest::Response, can_retry: bool) -> Step {
+        let status = response.status();
+        if status == StatusCode::NOT_FOUND && self.method == Method::DELETE && self.maybe_applied {
+            tracing::warn!(
+                operation = self.operation_id,
+                "DELETE answered 404 after an earlier attempt may have succeeded; reporting success"
+            );
+            return Step::Finish(Ok(no_content()));
+        }
+        if can_retry && retry_status(status, self.idempotent) {
+            let wait = retry_after(response.headers());
+            if let Some(delay) = self.policy.next_delay(wait, &mut self.backoff) {
+                return self.retry(delay, &format!("status {}", status.as_u16()));
+            }
+        }
+        Step::Finish(Ok(capture_error(response, ERROR_BODY_LIMIT).await))
+    }
+
+    /// No response: retry when the request was never sent, or when it is idempotent.
+    fn after_transport_error(&mut self, error: reqwest::Error, can_retry: bool) -> Step {
+        let never_sent = error.is_connect();
+        self.maybe_applied |= !never_sent;
+        if can_retry
+            && (never_sent || self.idempotent)
+            && let Some(delay) = self.backoff.next()
+        {
+            return self.retry(delay, &format!("transport error: {error}"));
+        }
+        Step::Finish(Err(error))
     }
 }
 
