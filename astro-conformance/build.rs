@@ -7,6 +7,8 @@
 
 #[path = "build/cases.rs"]
 mod cases;
+#[path = "build/future.rs"]
+mod future;
 #[path = "build/setters.rs"]
 mod setters;
 #[path = "build/values.rs"]

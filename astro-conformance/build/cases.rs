@@ -8,6 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::future;
 use crate::setters::Setters;
 use crate::values;
 
@@ -18,6 +19,56 @@ enum Variant {
     AllFields,
     /// Only the required parameters, and bodies and responses with required properties only.
     RequiredOnly,
+    /// Only the required parameters and properties, and a response from a later version of
+    /// the service (see [`future`]).
+    FutureResponse,
+}
+
+impl Variant {
+    /// Whether optional parameters are set.
+    fn all_parameters(self) -> bool {
+        matches!(self, Variant::AllFields)
+    }
+
+    /// The sample of a request body for this variant.
+    fn body(self, document: &Document, schema: &Value) -> Value {
+        match self {
+            Variant::AllFields => samples::sample(document, schema),
+            Variant::RequiredOnly | Variant::FutureResponse => {
+                samples::minimal_sample(document, schema)
+            }
+        }
+    }
+
+    /// The response served, and the JSON the decoded value must serialise back to.
+    fn response(self, document: &Document, schema: &Value) -> (Value, Value) {
+        match self {
+            Variant::AllFields => {
+                let value = samples::sample(document, schema);
+                (value.clone(), value)
+            }
+            Variant::RequiredOnly => {
+                let value = samples::minimal_sample(document, schema);
+                (value.clone(), value)
+            }
+            Variant::FutureResponse => {
+                let value = samples::sample(document, schema);
+                (
+                    future::future(document, schema, &value, true),
+                    future::future(document, schema, &value, false),
+                )
+            }
+        }
+    }
+
+    /// The end of the test name.
+    fn suffix(self) -> &'static str {
+        match self {
+            Variant::AllFields => "all_fields",
+            Variant::RequiredOnly => "required_only",
+            Variant::FutureResponse => "future_response",
+        }
+    }
 }
 
 /// The test module of one API: a test per operation and variant, and `COVERED`.
@@ -33,13 +84,20 @@ pub fn api_module(
     let mut tests = Vec::new();
     let mut ids = Vec::new();
     for operation in document.operations() {
-        for body in body_shapes(document, &operation) {
-            for variant in [Variant::AllFields, Variant::RequiredOnly] {
-                tests.push(
-                    case(document, &operation, setters, variant, body.as_ref())
-                        .map_err(|e| format!("{} operation {}: {e}", pin.name, operation.id))?,
-                );
-            }
+        let shapes = body_shapes(document, &operation);
+        let mut cases = Vec::new();
+        for body in &shapes {
+            cases.push((Variant::AllFields, body.as_ref()));
+            cases.push((Variant::RequiredOnly, body.as_ref()));
+        }
+        if operation.success_schema.is_some() {
+            cases.push((Variant::FutureResponse, shapes[0].as_ref()));
+        }
+        for (variant, body) in cases {
+            tests.push(
+                case(document, &operation, setters, variant, body)
+                    .map_err(|e| format!("{} operation {}: {e}", pin.name, operation.id))?,
+            );
         }
         tests.extend(refusal_case(&operation));
         ids.push(operation.id.clone());
@@ -152,7 +210,7 @@ fn case(
     let mut query_pairs = Vec::new();
     let mut used = Vec::new();
     for parameter in &operation.parameters {
-        if matches!(variant, Variant::RequiredOnly) && !parameter.required {
+        if !variant.all_parameters() && !parameter.required {
             continue;
         }
         let setter = naming::snake(&parameter.name);
@@ -184,16 +242,13 @@ fn case(
         calls.push(setter_call(&setter, ty, &parameter.name, &value)?);
         used.push(setter);
     }
-    let skip_body = matches!(variant, Variant::RequiredOnly) && !operation.request_body_required;
+    let skip_body = !variant.all_parameters() && !operation.request_body_required;
     let body = match body_shape.map(|shape| &shape.schema).filter(|_| !skip_body) {
         Some(schema) => {
             let ty = builder_setters.get("body").ok_or_else(|| {
                 format!("the operation takes a body but builder `{builder}` has no `body` setter")
             })?;
-            let value = match variant {
-                Variant::AllFields => samples::sample(document, schema),
-                Variant::RequiredOnly => samples::minimal_sample(document, schema),
-            };
+            let value = variant.body(document, schema);
             // A member of a `oneOf` body is built as its own type and converted by the setter,
             // as a caller would: the generated untagged enum cannot tell members apart from
             // JSON alone.
@@ -223,21 +278,15 @@ fn case(
             "builder `{builder}` has a setter `{extra}` that matches no parameter or body of the spec"
         ));
     }
-    let response = match &operation.success_schema {
+    let (response, decoded) = match &operation.success_schema {
         Some(schema) => {
-            let value = match variant {
-                Variant::AllFields => samples::sample(document, schema),
-                Variant::RequiredOnly => samples::minimal_sample(document, schema),
-            };
-            let text = value.to_string();
-            quote!(Some(#text))
+            let (served, decoded) = variant.response(document, schema);
+            let (served, decoded) = (served.to_string(), decoded.to_string());
+            (quote!(Some(#served)), quote!(Some(#decoded)))
         }
-        None => quote!(None),
+        None => (quote!(None), quote!(None)),
     };
-    let suffix = match variant {
-        Variant::AllFields => "all_fields",
-        Variant::RequiredOnly => "required_only",
-    };
+    let suffix = variant.suffix();
     let member = body_shape
         .and_then(|shape| shape.member.as_deref())
         .map(|name| format!("_{}", naming::snake(name)))
@@ -261,6 +310,7 @@ fn case(
                 body: #body,
                 status: #status,
                 response: #response,
+                decoded: #decoded,
             };
             let server = case.serve().await;
             let client = client(&server);
