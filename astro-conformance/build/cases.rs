@@ -314,7 +314,9 @@ fn case(
             };
             let server = case.serve().await;
             let client = client(&server);
-            let output = ::astro_runtime::Call::call(client.#method() #( #calls )* ).await;
+            let call = client.#method() #( #calls )*;
+            case.check_constants(&call);
+            let output = ::astro_runtime::Call::call(call).await;
             case.check(&server, output).await;
         }
     })

@@ -3,7 +3,7 @@
 
 use std::fmt::Debug;
 
-use astro_runtime::ErrorKind;
+use astro_runtime::{Call, ErrorKind};
 use serde::Serialize;
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -68,6 +68,18 @@ impl Case {
             .mount(&server)
             .await;
         server
+    }
+
+    /// Checks that the builder's `Call` constants (used for retries, rate limits and tracing)
+    /// name this operation, method and path.
+    pub fn check_constants<B: Call>(&self, _builder: &B) {
+        assert_eq!(
+            (B::OPERATION_ID, B::METHOD, B::PATH),
+            (self.operation_id, self.method, self.path_template),
+            "{} {}: the `Call` constants of the builder",
+            self.api.name,
+            self.operation_id
+        );
     }
 
     /// Checks the call's result and the one request the server received; panics listing every
