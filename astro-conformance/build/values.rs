@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 /// The value given to a parameter. Arrays get two items, so that repeated query keys are
 /// visible. Plain strings without an example, enum or format get a value naming the parameter
-/// and holding characters that must be percent-encoded (space, `/`, `&`, `=`).
+/// and holding characters that must be percent-encoded (space, `/`, `&`, `=`, non-ASCII).
 pub fn parameter_value(document: &Document, parameter: &Parameter) -> Value {
     let schema = document.resolve(&parameter.schema);
     if schema.get("type").and_then(Value::as_str) == Some("array") {
@@ -18,7 +18,7 @@ pub fn parameter_value(document: &Document, parameter: &Parameter) -> Value {
         }
         if is_plain_string(items) {
             return json!([
-                format!("{} a&b=c", parameter.name),
+                format!("{} a&b=c ä", parameter.name),
                 format!("{} d/e f", parameter.name)
             ]);
         }
@@ -26,7 +26,7 @@ pub fn parameter_value(document: &Document, parameter: &Parameter) -> Value {
         return json!([item.clone(), item]);
     }
     if is_plain_string(schema) {
-        return json!(format!("{} a/b c&d=e", parameter.name));
+        return json!(format!("{} a/b c&d=e ä", parameter.name));
     }
     samples::sample(document, schema)
 }
