@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::catalog::{Api, Route};
-use crate::ids::{Ids, now};
+use crate::ids::Ids;
 use crate::listing;
+use crate::records::{merge_fields, new_record, stamp};
 use crate::request::Checked;
 use crate::resources::{Resource, Role};
 use crate::schema::{check, conform, fitting_sample};
@@ -91,7 +92,14 @@ pub fn dispatch(
         }
         (Role::Create, Some(resource)) => {
             let id = ids.object();
-            let record = new_record(api, resource, params, request.body.as_ref(), &id);
+            let record = new_record(
+                api,
+                resource,
+                params,
+                request.body.as_ref(),
+                operation.request_body.as_ref(),
+                &id,
+            );
             store.insert(&collection, &id, record.clone());
             Ok(respond(&record))
         }
@@ -119,60 +127,6 @@ pub fn dispatch(
             false => Err(not_found(resource)),
         },
         _ => Ok(other(api, route, params, request)),
-    }
-}
-
-/// A new object for `resource`: a sample of its schema with the request's fields, path
-/// parameters and timestamps set, and `id` as its id.
-pub fn new_record(
-    api: &Api,
-    resource: &Resource,
-    params: &BTreeMap<String, String>,
-    fields: Option<&Value>,
-    id: &str,
-) -> Value {
-    let mut record = match fitting_sample(&api.document, &resource.record_schema) {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    };
-    if let Some(Value::Object(changes)) = fields {
-        merge_fields(api, resource, &mut record, changes);
-    }
-    let from_path: Map<String, Value> = params
-        .iter()
-        .map(|(name, value)| (name.clone(), Value::String(value.clone())))
-        .collect();
-    merge_fields(api, resource, &mut record, &from_path);
-    record.insert(resource.id_property.clone(), Value::String(id.to_string()));
-    stamp(api, resource, &mut record, &["createdAt", "updatedAt"]);
-    Value::Object(record)
-}
-
-/// Copies the fields of `changes` that the record schema has and whose values fit it.
-fn merge_fields(
-    api: &Api,
-    resource: &Resource,
-    record: &mut Map<String, Value>,
-    changes: &Map<String, Value>,
-) {
-    let schema = api.document.resolve(&resource.record_schema);
-    for (name, value) in changes {
-        if let Some(property) = schema.pointer(&format!("/properties/{name}"))
-            && check(&api.document, property, value).is_ok()
-        {
-            record.insert(name.clone(), value.clone());
-        }
-    }
-}
-
-/// Sets the named timestamp fields that the record schema has to the current time.
-fn stamp(api: &Api, resource: &Resource, record: &mut Map<String, Value>, names: &[&str]) {
-    let schema = api.document.resolve(&resource.record_schema);
-    let time = now();
-    for name in names {
-        if schema.pointer(&format!("/properties/{name}")).is_some() {
-            record.insert((*name).to_string(), Value::String(time.clone()));
-        }
     }
 }
 

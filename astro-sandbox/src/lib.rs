@@ -44,6 +44,7 @@ mod ids;
 mod inject;
 mod journal;
 pub mod listing;
+mod records;
 mod request;
 mod resources;
 mod schema;

@@ -8,10 +8,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::catalog::{Api, Catalog, Resolution, Route};
-use crate::crud::new_record;
 use crate::handler::{State, lock};
 use crate::inject::{Fault, Injections};
 use crate::journal::RecordedRequest;
+use crate::records::new_record;
 use crate::resources::Role;
 use crate::schema::check;
 use crate::store::Store;
@@ -193,7 +193,7 @@ impl Sandbox {
             Some(Value::String(id)) => id.clone(),
             _ => self.state.ids.object(),
         };
-        let mut record = new_record(api, resource, &params, Some(&fields), &id);
+        let mut record = new_record(api, resource, &params, Some(&fields), None, &id);
         if let Value::Object(stored) = &mut record {
             stored.extend(given.clone());
         }

@@ -113,6 +113,28 @@ fn chrono_like(value: &Value) -> bool {
 }
 
 #[tokio::test]
+async fn created_objects_carry_what_the_request_said() {
+    let h = Harness::new().await;
+    let tokens = format!(
+        "/iam/v1beta1/organizations/{}/tokens",
+        h.sandbox.organization_id()
+    );
+    let body =
+        json!({"name": "ci", "type": "WORKSPACE", "role": "WORKSPACE_MEMBER", "entityId": "ws-1"});
+    let (status, _, token) = h.send("POST", &tokens, Some(body)).await;
+    assert_eq!(status, 200, "{token}");
+    assert_eq!(token["name"], "ci");
+    assert_eq!(token["type"], "WORKSPACE");
+    assert_eq!(
+        token["description"], "",
+        "left out by the request, so empty rather than a sample"
+    );
+    assert_eq!(token["roles"].as_array().map(Vec::len), Some(1));
+    assert_eq!(token["roles"][0]["entityId"], "ws-1");
+    assert_eq!(token["roles"][0]["role"], "WORKSPACE_MEMBER");
+}
+
+#[tokio::test]
 async fn lists_page_with_offset_limit_and_total_count() {
     let h = Harness::new().await;
     let deployments = format!(
