@@ -1,4 +1,4 @@
-//! Facade of the astro-api workspace (crate docs come from the README at release).
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 mod client;

@@ -53,7 +53,7 @@ pub trait Paginate: Paginated + Sized {
     }
 
     /// A lazy stream of every item, fetched a page at a time as it is read.
-    fn stream(self) -> impl Stream<Item = Result<Self::Item, Error>> + Send {
+    fn stream(self) -> impl Stream<Item = Result<Self::Item, Error>> + Send + Unpin {
         self.pager().items()
     }
 
@@ -90,7 +90,7 @@ impl<B: Paginated> Pager<B> {
     /// next offset reaches `totalCount`, on an empty page, or when the server answers with a
     /// page it already sent or an offset other than the one asked for (a server ignoring
     /// `offset` would otherwise be read forever).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<B::Item>, Error>> + Send {
+    pub fn pages(self) -> impl Stream<Item = Result<Page<B::Item>, Error>> + Send + Unpin {
         let limit = i64::from(self.page_size);
         let cursor = Cursor {
             builder: self.builder,
@@ -98,7 +98,7 @@ impl<B: Paginated> Pager<B> {
             last_page: None,
             done: false,
         };
-        stream::try_unfold(cursor, move |mut cursor| async move {
+        Box::pin(stream::try_unfold(cursor, move |mut cursor| async move {
             if cursor.done {
                 return Ok(None);
             }
@@ -129,11 +129,11 @@ impl<B: Paginated> Pager<B> {
             cursor.next_offset = asked + page.items.len() as i64;
             cursor.done = cursor.next_offset >= page.total_count;
             Ok(Some((page, cursor)))
-        })
+        }))
     }
 
     /// A lazy stream of items, a page fetched whenever the previous one is used up.
-    pub fn items(self) -> impl Stream<Item = Result<B::Item, Error>> + Send {
+    pub fn items(self) -> impl Stream<Item = Result<B::Item, Error>> + Send + Unpin {
         self.pages()
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
             .try_flatten()
@@ -141,7 +141,7 @@ impl<B: Paginated> Pager<B> {
 
     /// Every item of the list.
     pub async fn collect(self) -> Result<Vec<B::Item>, Error> {
-        let mut pages = std::pin::pin!(self.pages());
+        let mut pages = self.pages();
         let mut items = Vec::new();
         while let Some(page) = pages.next().await {
             items.extend(page?.items);
