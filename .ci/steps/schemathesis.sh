@@ -8,12 +8,13 @@
 # SCHEMATHESIS_VENV (default target/schemathesis-venv).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+root="$(pwd)"
 
 version="4.32.5"
 max_examples="${SCHEMATHESIS_MAX_EXAMPLES:-10}"
 seed="${SCHEMATHESIS_SEED:-20261130}"
 target_dir="${CARGO_TARGET_DIR:-target}"
-venv="${SCHEMATHESIS_VENV:-$target_dir/schemathesis-venv}"
+venv="$(realpath -m "${SCHEMATHESIS_VENV:-$target_dir/schemathesis-venv}")"
 token="schemathesis-$$"
 checks="not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,ignored_auth,unsupported_method,use_after_free,ensure_resource_availability"
 
@@ -60,14 +61,15 @@ for api in platform iam; do
   started=$(date +%s)
   log="$work/$api.log"
   set +e
-  "$venv/bin/st" --config-file "$work/schemathesis.toml" run "openapi/$api/v1beta1.yaml" \
+  # Run from the scratch directory: schemathesis keeps a crash cache in `.schemathesis/` there.
+  (cd "$work" && "$venv/bin/st" --config-file "$work/schemathesis.toml" run "$root/openapi/$api/v1beta1.yaml" \
     --url "$url/$api/v1beta1" \
     --header "Authorization: Bearer $token" \
     --checks "$checks" \
     --max-examples "$max_examples" \
     --seed "$seed" \
     --workers 1 \
-    --no-color >"$log" 2>&1
+    --no-color >"$log" 2>&1)
   code=$?
   set -e
   elapsed=$(( $(date +%s) - started ))
