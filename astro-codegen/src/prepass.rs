@@ -10,7 +10,11 @@
 //! 3. [`relax_absent_scalars`]: in schemas that only appear in responses, a required string
 //!    (without a format) or array gets an empty default instead, so a field the service omits
 //!    (Deployment `imageTag`) decodes to `""` or `[]` rather than failing the whole response.
-//! 4. [`crate::enums::lift_inline_enums`]: every string enum becomes a named schema, generated
+//! 4. [`close_request_alternatives`]: a request-only schema that is one alternative of a
+//!    `oneOf`/`anyOf` refuses unknown properties, so that the generated untagged enum picks the
+//!    alternative whose fields a JSON value actually has, instead of the first one whose required
+//!    fields are present (which would silently drop the rest).
+//! 5. [`crate::enums::lift_inline_enums`]: every string enum becomes a named schema, generated
 //!    as an open enum.
 
 use std::collections::BTreeSet;
@@ -36,6 +40,7 @@ pub fn prepare(document: &Document) -> Prepared {
     open_objects(&mut value);
     keep_success_responses(&mut value);
     relax_absent_scalars(&mut value);
+    close_request_alternatives(&mut value);
     let enums = enums::lift_inline_enums(&mut value);
     Prepared {
         document: value,
@@ -73,8 +78,8 @@ pub fn keep_success_responses(value: &mut Value) {
     }
 }
 
-/// Gives response-only required strings and arrays an empty default (see the module docs).
-pub fn relax_absent_scalars(value: &mut Value) {
+/// The component schemas reachable from success responses, and those reachable from requests.
+fn schema_sides(value: &Value) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut from_responses = Vec::new();
     let mut from_requests = Vec::new();
     for (_, _, op) in raw_operations(value) {
@@ -88,8 +93,50 @@ pub fn relax_absent_scalars(value: &mut Value) {
         from_requests.extend(op.get("requestBody").cloned());
         from_requests.extend(op.get("parameters").cloned());
     }
-    let response_side = reachable_schemas(value, &from_responses);
-    let request_side = reachable_schemas(value, &from_requests);
+    (
+        reachable_schemas(value, &from_responses),
+        reachable_schemas(value, &from_requests),
+    )
+}
+
+/// Makes request-only alternatives of a `oneOf`/`anyOf` refuse unknown properties (see the
+/// module docs). Schemas a response can contain are left open.
+pub fn close_request_alternatives(value: &mut Value) {
+    let (response_side, request_side) = schema_sides(value);
+    let Some(schemas) = value
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let alternatives: BTreeSet<String> = schemas
+        .values()
+        .flat_map(|schema| {
+            ["oneOf", "anyOf"]
+                .into_iter()
+                .filter_map(|key| schema.get(key).and_then(Value::as_array))
+                .flatten()
+                .filter_map(|member| member.get("$ref").and_then(Value::as_str))
+                .filter_map(|r| r.strip_prefix("#/components/schemas/"))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for name in alternatives {
+        let request_only = request_side.contains(&name) && !response_side.contains(&name);
+        if request_only
+            && let Some(schema) = schemas
+                .get_mut(&name)
+                .filter(|s| s.get("properties").is_some())
+        {
+            schema["additionalProperties"] = Value::Bool(false);
+        }
+    }
+}
+
+/// Gives response-only required strings and arrays an empty default (see the module docs).
+pub fn relax_absent_scalars(value: &mut Value) {
+    let (response_side, request_side) = schema_sides(value);
     let Some(schemas) = value
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -192,6 +239,28 @@ mod tests {
         assert_eq!(
             responses.as_object().unwrap().keys().collect::<Vec<_>>(),
             ["200"]
+        );
+        assert!(
+            value
+                .pointer("/components/schemas/Res/additionalProperties")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn closes_only_request_alternatives() {
+        let mut value = doc();
+        value["components"]["schemas"]["Union"] = json!({"oneOf": [
+            {"$ref": "#/components/schemas/Req"}, {"$ref": "#/components/schemas/Res"}
+        ]});
+        value["components"]["schemas"]["Req"]["description"] = json!("used by a request");
+        value["paths"]["/a"]["post"]["requestBody"]["content"]["application/json"]["schema"] =
+            json!({"$ref": "#/components/schemas/Union"});
+        open_objects(&mut value);
+        close_request_alternatives(&mut value);
+        assert_eq!(
+            value.pointer("/components/schemas/Req/additionalProperties"),
+            Some(&json!(false))
         );
         assert!(
             value
