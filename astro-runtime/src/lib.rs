@@ -11,6 +11,21 @@
 //! - failed calls are retried where that is safe ([`RetryPolicy`]), requests are spaced to stay
 //!   under Astro's per-token limits ([`RateLimits`]), bodies are capped in size, and every
 //!   attempt is a `tracing` span.
+//!
+//! A runtime is built once and handed to a generated client, which then uses it for every call:
+//!
+//! ```
+//! use std::time::Duration;
+//! use astro_runtime::{RateLimits, RetryPolicy, Runtime};
+//!
+//! let runtime = Runtime::builder()
+//!     .retry(RetryPolicy::default().with_max_attempts(3))
+//!     .rate_limits(Some(RateLimits::per_second(10, 5, 5)))
+//!     .attempt_timeout(Some(Duration::from_secs(30)))
+//!     .build();
+//! assert_eq!(runtime.retry_policy().max_attempts(), 3);
+//! // astro_platform::Client::new_with_client(base_url, reqwest::Client::new(), runtime)
+//! ```
 #![warn(missing_docs)]
 
 mod body_limit;
