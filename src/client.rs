@@ -15,6 +15,26 @@ pub const USER_AGENT: &str = concat!("astro-api-rs/", env!("CARGO_PKG_VERSION"))
 /// runtime (token, retries, rate limits), plus an optional default organization.
 ///
 /// Cloning is cheap and shares everything.
+///
+/// ```
+/// use astro_api::{Call, Client, Paginate};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // A local, stateful server of both APIs (the `astro-sandbox` crate).
+/// let sandbox = astro_sandbox::Sandbox::start().await?;
+/// let client = Client::builder()
+///     .token("any-token")
+///     .base_url(sandbox.url())
+///     .organization_id(sandbox.organization_id())
+///     .build()?;
+/// let org = client.default_org()?;
+/// let workspaces = org.list_workspaces().collect_all().await?;
+/// let first = org.get_workspace().workspace_id(&workspaces[0].id).call().await?;
+/// assert_eq!(first.id, workspaces[0].id);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
