@@ -23,7 +23,8 @@ pub enum ErrorKind {
     Timeout,
     /// Reading the response body failed part-way (connection reset, size limit).
     Body,
-    /// A success response whose body is not the documented JSON.
+    /// A success response whose body is not the documented JSON, or whose success status is
+    /// not the one the operation documents (a `204` where a JSON `200` is documented).
     Decode,
     /// The request could not be built from the arguments given (a missing required parameter,
     /// a value that does not serialise).
@@ -227,10 +228,17 @@ impl Error {
     }
 
     fn from_headers(status: StatusCode, headers: &HeaderMap) -> Self {
-        let mut error = Self::new(
-            ErrorKind::Status,
-            status.canonical_reason().unwrap_or("unknown status"),
-        );
+        let mut error = if status.is_success() {
+            Self::new(
+                ErrorKind::Decode,
+                format!("unexpected success status {status}: the operation documents another one"),
+            )
+        } else {
+            Self::new(
+                ErrorKind::Status,
+                status.canonical_reason().unwrap_or("unknown status"),
+            )
+        };
         error.details.status = Some(status);
         error.details.request_id = request_id_header(headers);
         error.details.content_type = header(headers, "content-type");
