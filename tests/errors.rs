@@ -121,3 +121,27 @@ async fn connection_failures_are_their_own_kind() {
     assert!(error.status().is_none());
     assert!(error.is_retryable());
 }
+
+#[tokio::test]
+async fn a_slow_server_is_a_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let client = astro_api::Client::builder()
+        .token(common::TOKEN)
+        .base_url(server.uri())
+        .timeout(std::time::Duration::from_millis(200))
+        .retry(astro_api::RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let error = client
+        .org("org-1")
+        .list_workspaces()
+        .call()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{error:?}");
+    assert!(error.is_retryable());
+}
