@@ -239,10 +239,11 @@ fn read_fields(
         .map(|(property, sub)| {
             let base = rust_type(sub, &format!("{place}{}", naming::pascal(property)));
             let is_required = required.contains(property.as_str());
-            // typify: optional arrays and maps become empty containers, optional properties
-            // with a default keep their type, other optional ones become `Option`.
+            // typify: optional arrays (unless `uniqueItems`) and maps become empty containers,
+            // optional properties with a default keep their type, other optional ones become
+            // `Option`.
             let keeps_type = is_required
-                || base.starts_with("Vec<")
+                || (base.starts_with("Vec<") && !flag(sub, "uniqueItems"))
                 || base.starts_with("Map<")
                 || base.starts_with("Option<")
                 || sub.get("default").is_some();
@@ -326,9 +327,11 @@ fn integer_type(schema: &Value) -> String {
         Some("int16" | "uint16") => 16,
         _ => 64,
     };
+    // typify: a minimum of exactly 0 gives an unsigned type, exactly 1 a non-zero one; any
+    // other bound is left to validation.
     match schema.get("minimum").and_then(Value::as_f64) {
-        Some(min) if min >= 1.0 => format!("NonZeroU{bits}"),
-        Some(min) if min >= 0.0 => format!("u{bits}"),
+        Some(1.0) => format!("NonZeroU{bits}"),
+        Some(0.0) => format!("u{bits}"),
         _ => format!("i{bits}"),
     }
 }
