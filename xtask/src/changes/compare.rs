@@ -567,8 +567,8 @@ fn compare_rest(out: &mut Out, old: &Value, new: &Value, structural: bool) {
                 Impact::Runtime,
                 Kind::OtherChanged,
                 None,
-                "limits, defaults or formats".to_string(),
-                "values the old limits accepted may now be refused",
+                "limits, formats or nested inline schemas".to_string(),
+                "values the old schema accepted may now be refused",
             );
         }
     }
