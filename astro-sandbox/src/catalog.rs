@@ -132,9 +132,10 @@ impl Api {
         for operation in &mut operations {
             resources::complete_pagination(&document, operation);
         }
-        let roles = resources::classify(&operations);
+        let mut roles = resources::classify(&operations);
         let paired: Vec<_> = operations.iter().zip(roles.iter().copied()).collect();
         let resources = resources::resources(&document, &paired);
+        resources::mark_actions(&operations, &mut roles, &resources);
         let routes = operations
             .into_iter()
             .zip(roles)

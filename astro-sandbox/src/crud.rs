@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::catalog::{Api, Route};
+use crate::catalog::{Api, Route, Segment};
 use crate::ids::Ids;
 use crate::listing;
 use crate::records::{merge_fields, new_record, stamp};
@@ -48,16 +48,12 @@ pub fn dispatch(
         api.name,
         route.concrete_prefix(route.role.collection_len(&route.segments), params)
     );
-    let item_id = || {
-        route
-            .segments
-            .last()
-            .and_then(|segment| match segment {
-                crate::catalog::Segment::Param(name) => params.get(name),
-                crate::catalog::Segment::Literal(_) => None,
-            })
-            .cloned()
-            .unwrap_or_default()
+    let item_id = || match route
+        .segments
+        .get(route.role.collection_len(&route.segments))
+    {
+        Some(Segment::Param(name)) => params.get(name).cloned().unwrap_or_default(),
+        _ => String::new(),
     };
     let not_found = |resource: &Resource| Refusal {
         status: 404,
@@ -126,8 +122,41 @@ pub fn dispatch(
             }),
             false => Err(not_found(resource)),
         },
+        (Role::Action, Some(resource)) => match store.get_mut(&collection, &item_id()) {
+            Some(record) => {
+                if let Value::Object(fields) = &mut *record {
+                    if let Some(Value::Object(changes)) = &request.body {
+                        merge_fields(api, resource, fields, changes);
+                    }
+                    stamp(api, resource, fields, &["updatedAt"]);
+                }
+                Ok(respond(record))
+            }
+            None if declares(api, operation, 404) => Err(not_found(resource)),
+            None => Ok(other(api, route, params, request)),
+        },
         _ => Ok(other(api, route, params, request)),
     }
+}
+
+/// Whether the document lists `status` (or its `4XX`/`5XX` range) among the operation's
+/// responses.
+fn declares(api: &Api, operation: &astro_spec::Operation, status: u16) -> bool {
+    let pointer = format!(
+        "/paths/{}/{}/responses",
+        operation.path.replace('~', "~0").replace('/', "~1"),
+        operation.method.to_lowercase()
+    );
+    let range = format!("{}XX", status / 100);
+    api.document
+        .value()
+        .pointer(&pointer)
+        .and_then(Value::as_object)
+        .is_some_and(|responses| {
+            responses
+                .keys()
+                .any(|code| code == &status.to_string() || code.eq_ignore_ascii_case(&range))
+        })
 }
 
 /// An operation without store semantics: a sample of its success schema with the request's

@@ -11,8 +11,9 @@
 //!   the response schema, a fresh id, `createdAt`/`updatedAt`), reads and updates see it,
 //!   deletes remove it (then `404`). Lists page with `offset`, `limit` (default 20) and
 //!   `totalCount`, honour `sorts`, and apply the filters described in [`listing`].
-//!   Other operations (options, rotate, finalize, rollback, role updates, team members…)
-//!   answer a sample of their success schema carrying the request's matching fields.
+//!   Actions on an item that answer with the item (rotate, finalize, rollback) update and return
+//!   the stored item. Other operations (options, role updates, team members, hibernation
+//!   overrides…) answer a sample of their success schema carrying the request's matching fields.
 //!   Parent objects are not checked: listing under an unknown organization gives an empty page.
 //! - **Strict**: requests are checked against the document (required fields and parameters,
 //!   types, enums, bounds) and refused with `400` and a JSON `Error` naming the problem; a
@@ -24,7 +25,8 @@
 //!   [`Sandbox::inject`] plays [`Fault`]s (error statuses, plain-text errors, `429` with
 //!   `Retry-After`, delays) on the next calls of an operation.
 //!
-//! A default organization and workspace are seeded (see [`Sandbox::organization_id`]).
+//! A default organization, workspace and user are seeded from the documents' samples (see
+//! [`Sandbox::organization_id`]).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {

@@ -21,6 +21,10 @@ pub enum Role {
     Update,
     /// `DELETE` of an item path.
     Delete,
+    /// `POST` to an action under an item path (`…/{tokenId}/rotate`) answering the item
+    /// itself; the action changes the stored item (`404` if it is missing and the operation
+    /// documents `404`).
+    Action,
     /// Anything else (options, actions, bulk role updates…): answers a sample of its schema.
     Other,
 }
@@ -30,6 +34,7 @@ impl Role {
     pub fn collection_len(self, segments: &[Segment]) -> usize {
         match self {
             Role::Read | Role::Update | Role::Delete => segments.len().saturating_sub(1),
+            Role::Action => segments.len().saturating_sub(2),
             _ => segments.len(),
         }
     }
@@ -197,6 +202,30 @@ pub fn complete_pagination(document: &Document, operation: &mut Operation) {
     });
 }
 
+/// Marks as [`Role::Action`] the `POST`s to `<item path>/<literal>` that answer with the
+/// schema of the item's collection.
+pub fn mark_actions(
+    operations: &[Operation],
+    roles: &mut [Role],
+    resources: &BTreeMap<String, Resource>,
+) {
+    for (op, role) in operations.iter().zip(roles.iter_mut()) {
+        let segments = parse_template(&op.path);
+        let [.., Segment::Param(_), Segment::Literal(_)] = segments.as_slice() else {
+            continue;
+        };
+        if *role != Role::Other || op.method != "POST" {
+            continue;
+        }
+        let collection = shape_of_segments(&segments[..segments.len() - 2]);
+        if let Some(resource) = resources.get(&collection)
+            && op.success_schema.as_ref() == Some(&resource.record_schema)
+        {
+            *role = Role::Action;
+        }
+    }
+}
+
 /// The shape of a path template: parameters replaced by `{}`.
 pub fn shape_of(path: &str) -> String {
     shape_of_segments(&parse_template(path))
@@ -242,8 +271,10 @@ mod tests {
             ("CreateUserInvite", Role::Create),
             ("AddTeamMembers", Role::Other),
             ("RemoveTeamMember", Role::Delete),
-            ("FinalizeDeploy", Role::Other),
-            ("RotateApiToken", Role::Other),
+            ("FinalizeDeploy", Role::Action),
+            ("DeployRollback", Role::Action),
+            ("RotateApiToken", Role::Action),
+            ("UpdateApiTokenRoles", Role::Other),
             ("GetClusterOptions", Role::Other),
         ] {
             assert_eq!(role_of(&catalog, id), role, "{id}");

@@ -68,7 +68,7 @@ impl SandboxBuilder {
         self.address(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
     }
 
-    /// Starts empty: no default organization or workspace.
+    /// Starts empty: no default organization, workspace or user.
     pub fn without_defaults(mut self) -> Self {
         self.seed_defaults = false;
         self
@@ -110,8 +110,8 @@ impl SandboxBuilder {
 }
 
 impl Sandbox {
-    /// Starts a sandbox on a random port of 127.0.0.1 with the default organization and
-    /// workspace.
+    /// Starts a sandbox on a random port of 127.0.0.1 with the default organization, workspace
+    /// and user.
     pub async fn start() -> std::io::Result<Self> {
         SandboxBuilder::default().start().await
     }
@@ -289,6 +289,13 @@ impl Sandbox {
             self.organization_id
         );
         self.workspace_id = self.seed_sample(&workspaces)?;
+        if let Some(iam) = self.state.catalog.api("iam") {
+            let users = format!(
+                "{}/organizations/{}/users",
+                iam.prefix, self.organization_id
+            );
+            self.seed_sample(&users)?;
+        }
         Ok(())
     }
 

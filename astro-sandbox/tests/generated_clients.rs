@@ -420,7 +420,8 @@ async fn every_operation_answers_a_body_the_generated_types_decode() {
         .unwrap()
         .to_string();
     let listed = call!("ListUsers", iam.list_users().organization_id(&org));
-    assert_eq!(listed.users[0].id, user);
+    assert_eq!(listed.users.len(), 2, "the default user and the seeded one");
+    assert_eq!(listed.users[1].id, user);
     call!(
         "GetUser",
         iam.get_user().organization_id(&org).user_id(&user)

@@ -135,6 +135,38 @@ async fn created_objects_carry_what_the_request_said() {
 }
 
 #[tokio::test]
+async fn item_actions_answer_the_stored_item() {
+    let h = Harness::new().await;
+    let tokens = format!(
+        "/iam/v1beta1/organizations/{}/tokens",
+        h.sandbox.organization_id()
+    );
+    let body = json!({"name": "rotated", "type": "ORGANIZATION", "role": "ORGANIZATION_MEMBER"});
+    let (_, _, token) = h.send("POST", &tokens, Some(body)).await;
+    let id = token["id"].as_str().unwrap();
+    let (status, _, rotated) = h.send("POST", &format!("{tokens}/{id}/rotate"), None).await;
+    assert_eq!(
+        (status, rotated["id"].as_str(), rotated["name"].as_str()),
+        (200, Some(id), Some("rotated"))
+    );
+    let (status, _, body) = h
+        .send("POST", &format!("{tokens}/missing/rotate"), None)
+        .await;
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (404, Some("token missing not found"))
+    );
+
+    // FinalizeDeploy documents no 404, so an unknown deploy still gets a sample deploy.
+    let org = h.sandbox.organization_id();
+    let finalize =
+        format!("/platform/v1beta1/organizations/{org}/deployments/d/deploys/nope/finalize");
+    let (status, _, deploy) = h.send("POST", &finalize, Some(json!({}))).await;
+    assert_eq!(status, 200, "{deploy}");
+    assert!(deploy["id"].is_string());
+}
+
+#[tokio::test]
 async fn lists_page_with_offset_limit_and_total_count() {
     let h = Harness::new().await;
     let deployments = format!(
