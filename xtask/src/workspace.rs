@@ -34,9 +34,15 @@ pub fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
 /// Replaces several files as one step. Every new content is first written to a temporary file
 /// beside its target, and every existing target is hard-linked to a backup; only then are the
 /// temporaries renamed into place. If any step fails, the targets already replaced are restored
-/// from their backups (new ones are removed), so the files are left as they were.
+/// from their backups (new ones are removed), so the files are left as they were. Files that
+/// already hold their new content are not touched (their mtimes stay, so nothing rebuilds).
 pub fn write_all_atomically(files: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
-    replace_all(files, |from, to| std::fs::rename(from, to))
+    let changed: Vec<(PathBuf, Vec<u8>)> = files
+        .iter()
+        .filter(|(target, content)| std::fs::read(target).ok().as_ref() != Some(content))
+        .cloned()
+        .collect();
+    replace_all(&changed, |from, to| std::fs::rename(from, to))
 }
 
 /// One target being replaced: its temporary and, when it existed, its backup.
@@ -172,6 +178,20 @@ mod tests {
             assert_eq!(listing(dir.path()), before, "failing at rename {failing}");
         }
         write_all_atomically(&files).unwrap();
+        let modified = std::fs::metadata(dir.path().join("a"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write_all_atomically(&files).unwrap();
+        let unchanged = std::fs::metadata(dir.path().join("a"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert_eq!(
+            modified, unchanged,
+            "a file already up to date was rewritten"
+        );
         assert_eq!(
             listing(dir.path()),
             vec![
