@@ -36,14 +36,7 @@ fn run() -> Result<(), String> {
         }
         let path = pin.openapi_path(&root);
         println!("cargo::rerun-if-changed={}", path.display());
-        let bytes = std::fs::read(&path).map_err(|e| {
-            format!(
-                "cannot read the pinned spec {} ({e}); fetch it with `cargo xtask fetch` \
-                 (set ASTRO_SPEC_MIRROR=<dir or URL> on machines without internet)",
-                path.display()
-            )
-        })?;
-        let document = Document::parse(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        let document = Document::read_pinned(&path)?;
         apis.push((pin, document));
     }
     let (paginated, org_methods) = render(&apis)?;

@@ -25,14 +25,7 @@ pub fn generate_client(spec: &str) {
 }
 
 fn write_client(spec_path: &Path, out: &Path) -> Result<(), String> {
-    let bytes = std::fs::read(spec_path).map_err(|e| {
-        format!(
-            "cannot read the pinned spec {} ({e}); fetch it with `cargo xtask fetch` \
-             (set ASTRO_SPEC_MIRROR=<dir or URL> on machines without internet)",
-            spec_path.display()
-        )
-    })?;
-    let document = Document::parse(&bytes).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    let document = Document::read_pinned(spec_path)?;
     let code =
         generate::generate(&document).map_err(|e| format!("{}: {e}", spec_path.display()))?;
     std::fs::write(out, code).map_err(|e| format!("cannot write {}: {e}", out.display()))

@@ -94,8 +94,8 @@ fn schema_sides(value: &Value) -> (BTreeSet<String>, BTreeSet<String>) {
         from_requests.extend(op.get("parameters").cloned());
     }
     (
-        reachable_schemas(value, &from_responses),
-        reachable_schemas(value, &from_requests),
+        Document::reachable_schemas(value, &from_responses),
+        Document::reachable_schemas(value, &from_requests),
     )
 }
 
@@ -178,29 +178,6 @@ fn empty_default(property: &Value) -> Option<Value> {
         Some("array") => Some(json!([])),
         _ => None,
     }
-}
-
-/// The names of the component schemas reachable (through `$ref`s) from some values.
-fn reachable_schemas(document: &Value, roots: &[Value]) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    let mut stack: Vec<&Value> = roots.iter().collect();
-    while let Some(value) = stack.pop() {
-        match value {
-            Value::Object(map) => {
-                let target = map
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                    .filter(|name| found.insert(name.to_string()))
-                    .and_then(|name| document.pointer("/components/schemas")?.get(name));
-                stack.extend(target);
-                stack.extend(map.values());
-            }
-            Value::Array(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    found
 }
 
 #[cfg(test)]

@@ -41,13 +41,26 @@ impl Document {
         let value = if trimmed.starts_with('{') {
             serde_json::from_str(trimmed).map_err(|e| DocumentError::Syntax(e.to_string()))?
         } else {
-            let yaml: serde_yaml_ng::Value =
-                serde_yaml_ng::from_str(trimmed).map_err(|e| DocumentError::Syntax(e.to_string()))?;
+            let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(trimmed)
+                .map_err(|e| DocumentError::Syntax(e.to_string()))?;
             yaml_to_json(yaml)
         };
         let document = Self { value };
         document.validate()?;
         Ok(document)
+    }
+
+    /// Reads a pinned spec for a build script. The error is one line; when the file is missing
+    /// it says how to fetch it.
+    pub fn read_pinned(path: &std::path::Path) -> Result<Self, String> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            format!(
+                "cannot read the pinned spec {} ({e}); fetch it with `cargo xtask fetch` \
+                 (set ASTRO_SPEC_MIRROR=<dir or URL> on machines without internet)",
+                path.display()
+            )
+        })?;
+        Self::parse(&bytes).map_err(|e| format!("{}: {e}", path.display()))
     }
 
     /// Wraps an already parsed value, checking it like [`Document::parse`] does.
@@ -80,7 +93,9 @@ impl Document {
                 return invalid(format!("{place} has no operationId"));
             };
             if let Some(other) = seen.insert(id.to_string(), place.clone()) {
-                return invalid(format!("operationId {id} is used by both {other} and {place}"));
+                return invalid(format!(
+                    "operationId {id} is used by both {other} and {place}"
+                ));
             }
         }
         if seen.is_empty() {
@@ -142,6 +157,33 @@ impl Document {
         current
     }
 
+    /// The names of the component schemas reachable through `$ref`s from some values of this
+    /// document (or of a rewritten copy of it, `within`).
+    pub fn reachable_schemas(
+        within: &Value,
+        roots: &[Value],
+    ) -> std::collections::BTreeSet<String> {
+        let mut found = std::collections::BTreeSet::new();
+        let mut stack: Vec<&Value> = roots.iter().collect();
+        while let Some(value) = stack.pop() {
+            match value {
+                Value::Object(map) => {
+                    let target = map
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                        .filter(|name| found.insert(name.to_string()))
+                        .and_then(|name| within.pointer("/components/schemas")?.get(name));
+                    stack.extend(target);
+                    stack.extend(map.values());
+                }
+                Value::Array(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+        found
+    }
+
     /// Every operation, in document order.
     pub fn operations(&self) -> Vec<Operation> {
         operations::collect(self)
@@ -201,7 +243,11 @@ mod tests {
     fn parses_yaml_with_integer_keys() {
         let doc = Document::parse(MINIMAL.as_bytes()).unwrap();
         assert_eq!(doc.info_version(), "v1");
-        assert!(doc.value().pointer("/paths/~1a/get/responses/200").is_some());
+        assert!(
+            doc.value()
+                .pointer("/paths/~1a/get/responses/200")
+                .is_some()
+        );
     }
 
     #[test]
@@ -211,11 +257,18 @@ mod tests {
             Err(DocumentError::Html)
         ));
         let v31 = MINIMAL.replace("3.0.3", "3.1.0");
-        assert!(matches!(Document::parse(v31.as_bytes()), Err(DocumentError::Invalid(m)) if m.contains("3.1.0")));
+        assert!(
+            matches!(Document::parse(v31.as_bytes()), Err(DocumentError::Invalid(m)) if m.contains("3.1.0"))
+        );
         let dup = format!(
             "{MINIMAL}  /b:\n    get:\n      operationId: GetA\n      responses:\n        200: {{description: ok}}\n"
         );
-        assert!(matches!(Document::parse(dup.as_bytes()), Err(DocumentError::Invalid(m)) if m.contains("GetA")));
-        assert!(matches!(Document::parse(b"a: [b"), Err(DocumentError::Syntax(_))));
+        assert!(
+            matches!(Document::parse(dup.as_bytes()), Err(DocumentError::Invalid(m)) if m.contains("GetA"))
+        );
+        assert!(matches!(
+            Document::parse(b"a: [b"),
+            Err(DocumentError::Syntax(_))
+        ));
     }
 }

@@ -130,7 +130,8 @@ fn read_operation(document: &Document, path: &str, method: &str, op: &Value) -> 
     {
         for raw in list.as_array().into_iter().flatten() {
             if let Some(parameter) = read_parameter(document.resolve(raw)) {
-                parameters.retain(|p| !(p.name == parameter.name && p.location == parameter.location));
+                parameters
+                    .retain(|p| !(p.name == parameter.name && p.location == parameter.location));
                 parameters.push(parameter);
             }
         }
@@ -154,7 +155,10 @@ fn read_operation(document: &Document, path: &str, method: &str, op: &Value) -> 
         success_status,
         success_schema,
         pagination: None,
-        summary: op.get("summary").and_then(Value::as_str).map(str::to_string),
+        summary: op
+            .get("summary")
+            .and_then(Value::as_str)
+            .map(str::to_string),
     };
     operation.pagination = pagination(document, &operation);
     operation
@@ -171,7 +175,10 @@ fn read_parameter(raw: &Value) -> Option<Parameter> {
     Some(Parameter {
         name: raw.get("name")?.as_str()?.to_string(),
         location,
-        required: raw.get("required").and_then(Value::as_bool).unwrap_or(false)
+        required: raw
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
             || location == ParameterLocation::Path,
         schema: raw.get("schema").cloned().unwrap_or(Value::Null),
     })
@@ -213,7 +220,9 @@ fn pagination(document: &Document, op: &Operation) -> Option<Pagination> {
         return None;
     }
     let schema_ref = op.success_schema.as_ref()?.get("$ref")?.as_str()?;
-    let page_schema = schema_ref.strip_prefix("#/components/schemas/")?.to_string();
+    let page_schema = schema_ref
+        .strip_prefix("#/components/schemas/")?
+        .to_string();
     let page = document.resolve(op.success_schema.as_ref()?);
     let properties = page.get("properties")?.as_object()?;
     if !["offset", "limit", "totalCount"]

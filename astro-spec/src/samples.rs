@@ -57,15 +57,18 @@ fn build(document: &Document, schema: &Value, depth: usize, full: bool) -> Value
     if let Some(default) = schema.get("default") {
         return default.clone();
     }
-    let kind = schema.get("type").and_then(Value::as_str).unwrap_or_else(|| {
-        if schema.get("properties").is_some() {
-            "object"
-        } else if schema.get("items").is_some() {
-            "array"
-        } else {
-            "object"
-        }
-    });
+    let kind = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| {
+            if schema.get("properties").is_some() {
+                "object"
+            } else if schema.get("items").is_some() {
+                "array"
+            } else {
+                "object"
+            }
+        });
     match kind {
         "object" => object(document, schema, depth, full),
         "array" => {
@@ -81,7 +84,10 @@ fn build(document: &Document, schema: &Value, depth: usize, full: bool) -> Value
         "string" => string(schema),
         "integer" => {
             let low = schema.get("minimum").and_then(Value::as_i64).unwrap_or(0);
-            let high = schema.get("maximum").and_then(Value::as_i64).unwrap_or(i64::MAX);
+            let high = schema
+                .get("maximum")
+                .and_then(Value::as_i64)
+                .unwrap_or(i64::MAX);
             json!(0i64.clamp(low, high.max(low)))
         }
         "number" => {
