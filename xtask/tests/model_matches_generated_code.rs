@@ -26,19 +26,19 @@ fn short_type(tokens: &str) -> String {
     out.replace("HashMap<", "Map<").replace(",>", ">")
 }
 
-/// Every struct field of the generated `types` module: struct -> field -> type.
-fn generated_fields(code: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+/// Every struct field of a generated module (`types` or `builder`): struct -> field -> type.
+fn generated_fields(code: &str, module: &str) -> BTreeMap<String, BTreeMap<String, String>> {
     let file: syn::File = syn::parse_str(code).unwrap();
-    let types = file
+    let items = file
         .items
         .iter()
         .find_map(|item| match item {
-            syn::Item::Mod(module) if module.ident == "types" => module.content.as_ref(),
+            syn::Item::Mod(found) if found.ident == module => found.content.as_ref(),
             _ => None,
         })
-        .expect("a types module");
+        .unwrap_or_else(|| panic!("a {module} module"));
     let mut structs = BTreeMap::new();
-    for item in &types.1 {
+    for item in &items.1 {
         if let syn::Item::Struct(item) = item {
             let fields = item
                 .fields
@@ -70,7 +70,7 @@ fn model_field_types_match_the_generated_structs() {
         read += 1;
         let document = Document::parse(&bytes).unwrap();
         let code = astro_codegen::generate::generate(&document).unwrap();
-        let generated = generated_fields(&code);
+        let generated = generated_fields(&code, "types");
         let model = ApiModel::read(&astro_codegen::prepass::prepare(&document).document);
         for (name, schema) in &model.schemas {
             let SchemaKind::Struct(fields) = &schema.kind else {
@@ -103,4 +103,47 @@ fn model_field_types_match_the_generated_structs() {
         "only {compared} fields compared"
     );
     eprintln!("{compared} struct fields match the generated code");
+}
+
+#[test]
+fn model_parameter_types_match_the_generated_builders() {
+    let root = xtask::workspace::root();
+    let pins = Pins::load(&root).unwrap();
+    let mut compared = 0;
+    let mut mismatches = Vec::new();
+    for pin in &pins.api {
+        let Ok(bytes) = std::fs::read(pin.crate_spec_path(&root)) else {
+            eprintln!("note: {} is not fetched; run `cargo xtask fetch`", pin.name);
+            continue;
+        };
+        let document = Document::parse(&bytes).unwrap();
+        let code = astro_codegen::generate::generate(&document).unwrap();
+        let builders = generated_fields(&code, "builder");
+        let model = ApiModel::read(&astro_codegen::prepass::prepare(&document).document);
+        for (id, operation) in &model.operations {
+            let builder = &builders[&naming::pascal(id)];
+            for ((_, name), slot) in &operation.parameters {
+                // A builder field is `Result<T, String>`; T is `Option<_>` for optional ones.
+                let expected = if slot.required {
+                    format!("Result<{},String>", slot.rust_type)
+                } else {
+                    format!("Result<Option<{}>,String>", slot.rust_type)
+                };
+                match builder.get(&naming::snake(name)) {
+                    Some(ty) if *ty == expected.replace(' ', "") => compared += 1,
+                    other => mismatches.push(format!(
+                        "{}: {id}({name}): model {expected}, generated {other:?}",
+                        pin.name
+                    )),
+                }
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    eprintln!("{compared} parameters match the generated builders");
 }

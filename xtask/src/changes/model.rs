@@ -320,20 +320,100 @@ fn base_type(schema: &Value, place: &str) -> String {
     }
 }
 
+/// The integer formats typify knows, from most to least restrictive: format, type, non-zero
+/// type, and the type's bounds.
+const INTEGER_FORMATS: [(&str, &str, &str, f64, f64); 10] = [
+    ("int8", "i8", "NonZeroU8", i8::MIN as f64, i8::MAX as f64),
+    ("uint8", "u8", "NonZeroU8", u8::MIN as f64, u8::MAX as f64),
+    (
+        "int16",
+        "i16",
+        "NonZeroU16",
+        i16::MIN as f64,
+        i16::MAX as f64,
+    ),
+    (
+        "uint16",
+        "u16",
+        "NonZeroU16",
+        u16::MIN as f64,
+        u16::MAX as f64,
+    ),
+    ("int", "i32", "NonZeroU32", i32::MIN as f64, i32::MAX as f64),
+    (
+        "int32",
+        "i32",
+        "NonZeroU32",
+        i32::MIN as f64,
+        i32::MAX as f64,
+    ),
+    (
+        "uint",
+        "u32",
+        "NonZeroU32",
+        u32::MIN as f64,
+        u32::MAX as f64,
+    ),
+    (
+        "uint32",
+        "u32",
+        "NonZeroU32",
+        u32::MIN as f64,
+        u32::MAX as f64,
+    ),
+    (
+        "int64",
+        "i64",
+        "NonZeroU64",
+        i64::MIN as f64,
+        i64::MAX as f64,
+    ),
+    (
+        "uint64",
+        "u64",
+        "NonZeroU64",
+        u64::MIN as f64,
+        u64::MAX as f64,
+    ),
+];
+
+/// typify's choice of integer type: the format's type when the bounds fit it (non-zero for a
+/// minimum of 1), else a type whose bounds are exactly the schema's, else `i64`.
 fn integer_type(schema: &Value) -> String {
-    let bits = match schema.get("format").and_then(Value::as_str) {
-        Some("int32" | "uint32") => 32,
-        Some("int8" | "uint8") => 8,
-        Some("int16" | "uint16") => 16,
-        _ => 64,
+    let bound = |key: &str, exclusive: &str, step: f64| {
+        schema.get(key).and_then(Value::as_f64).map(|value| {
+            if flag(schema, exclusive) {
+                value + step
+            } else {
+                value
+            }
+        })
     };
-    // typify: a minimum of exactly 0 gives an unsigned type, exactly 1 a non-zero one; any
-    // other bound is left to validation.
-    match schema.get("minimum").and_then(Value::as_f64) {
-        Some(1.0) => format!("NonZeroU{bits}"),
-        Some(0.0) => format!("u{bits}"),
-        _ => format!("i{bits}"),
+    let mut min = bound("minimum", "exclusiveMinimum", 1.0);
+    let mut max = bound("maximum", "exclusiveMaximum", -1.0);
+    let format = schema.get("format").and_then(Value::as_str);
+    if let Some(&(_, ty, non_zero, type_min, type_max)) =
+        INTEGER_FORMATS.iter().find(|entry| Some(entry.0) == format)
+    {
+        let fits = min.is_none_or(|min| min >= type_min) && max.is_none_or(|max| max <= type_max);
+        if fits && schema.get("multipleOf").is_none() {
+            return if min == Some(1.0) { non_zero } else { ty }.to_string();
+        }
+        min = min.or(Some(type_min));
+        max = max.or(Some(type_max));
     }
+    let same = |a: f64, b: f64| (a - b).abs() <= f64::EPSILON;
+    let found = INTEGER_FORMATS
+        .iter()
+        .rev()
+        .find_map(|&(_, ty, non_zero, type_min, type_max)| match (min, max) {
+            (Some(1.0), _) => Some(non_zero),
+            (None, Some(max)) if same(type_max, max) => Some(ty),
+            (Some(min), None) if same(type_min, min) => Some(ty),
+            (Some(min), Some(max)) if same(type_min, min) && same(type_max, max) => Some(ty),
+            _ => None,
+        });
+    found.unwrap_or("i64").to_string()
 }
 
 fn object_type(schema: &Value, place: &str) -> String {
