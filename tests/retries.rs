@@ -97,17 +97,12 @@ async fn a_create_post_is_sent_once_on_500_and_503() {
 
 #[tokio::test]
 async fn a_create_post_is_retried_on_429_and_update_posts_on_503() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(error_json(429))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(common::workspace(9)))
-        .mount(&server)
-        .await;
+    let server = common::first_then(
+        "POST",
+        error_json(429),
+        ResponseTemplate::new(200).set_body_json(common::workspace(9)),
+    )
+    .await;
     let client = common::client(&server.uri());
     let created = client
         .org("org-1")
@@ -119,17 +114,12 @@ async fn a_create_post_is_retried_on_429_and_update_posts_on_503() {
     assert_eq!(created.id, "ws-9");
     assert_eq!(attempts(&server).await, 2);
 
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(error_json(503))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(common::workspace(9)))
-        .mount(&server)
-        .await;
+    let server = common::first_then(
+        "POST",
+        error_json(503),
+        ResponseTemplate::new(200).set_body_json(common::workspace(9)),
+    )
+    .await;
     let client = common::client(&server.uri());
     client
         .org("org-1")
@@ -149,19 +139,12 @@ async fn a_create_post_is_retried_on_429_and_update_posts_on_503() {
 
 #[tokio::test]
 async fn retry_after_seconds_is_honoured() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(error_json(429).insert_header("retry-after", "2"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(common::workspaces_page(vec![], 0, 20, 0)),
-        )
-        .mount(&server)
-        .await;
+    let server = common::first_then(
+        "GET",
+        error_json(429).insert_header("retry-after", "2"),
+        ResponseTemplate::new(200).set_body_json(common::workspaces_page(vec![], 0, 20, 0)),
+    )
+    .await;
     let client = common::client(&server.uri());
     let started = Instant::now();
     client.org("org-1").list_workspaces().call().await.unwrap();

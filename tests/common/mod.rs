@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use astro_api::{Client, RetryPolicy};
 use serde_json::{Value, json};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The token every test client sends.
 pub const TOKEN: &str = "test-token-9f8e7d6c5b4a";
@@ -41,4 +43,24 @@ pub fn workspace(id: usize) -> Value {
 /// A page of `ListWorkspaces`.
 pub fn workspaces_page(items: Vec<Value>, offset: usize, limit: usize, total: usize) -> Value {
     json!({"workspaces": items, "offset": offset, "limit": limit, "totalCount": total})
+}
+
+/// A server answering `first` to the first request of `http_method`, then `then` to the rest.
+pub async fn first_then(
+    http_method: &str,
+    first: ResponseTemplate,
+    then: ResponseTemplate,
+) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method(http_method))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method(http_method))
+        .respond_with(then)
+        .mount(&server)
+        .await;
+    server
 }
