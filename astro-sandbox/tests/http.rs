@@ -75,8 +75,13 @@ async fn create_read_update_delete_round_trip() {
     assert!(chrono_like(&created["createdAt"]));
 
     let item = format!("{}/{id}", h.workspaces());
-    let (status, _, read) = h.send("GET", &item, None).await;
+    let (status, headers, read) = h.send("GET", &item, None).await;
     assert_eq!((status, &read), (200, &created));
+    let recorded = h.sandbox.requests_for("GetWorkspace");
+    assert_eq!(
+        headers["x-request-id"].to_str().ok(),
+        Some(recorded[0].request_id.as_str())
+    );
 
     let (status, _, updated) = h
         .send(
@@ -92,8 +97,9 @@ async fn create_read_update_delete_round_trip() {
     let (_, _, read) = h.send("GET", &item, None).await;
     assert_eq!(read["name"], "Data platform");
 
-    let (status, _, body) = h.send("DELETE", &item, None).await;
+    let (status, headers, body) = h.send("DELETE", &item, None).await;
     assert_eq!((status, body), (204, Value::Null));
+    assert!(headers.contains_key("x-request-id"));
     let (status, _, body) = h.send("GET", &item, None).await;
     assert_eq!(status, 404);
     assert_eq!(body["message"], format!("workspace {id} not found"));
