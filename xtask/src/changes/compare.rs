@@ -123,7 +123,22 @@ impl Kind {
 
     /// Whether the change belongs to an operation (rather than to a schema or the document).
     pub fn is_operation(self) -> bool {
-        self <= Kind::ResponseStatusChanged
+        matches!(
+            self,
+            Kind::OperationAdded
+                | Kind::OperationRemoved
+                | Kind::OperationMoved
+                | Kind::ParameterAdded
+                | Kind::ParameterRemoved
+                | Kind::ParameterTypeChanged
+                | Kind::ParameterRequiredChanged
+                | Kind::RequestBodyAdded
+                | Kind::RequestBodyRemoved
+                | Kind::RequestBodyTypeChanged
+                | Kind::RequestBodyRequiredChanged
+                | Kind::ResponseTypeChanged
+                | Kind::ResponseStatusChanged
+        )
     }
 }
 
