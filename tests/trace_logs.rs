@@ -38,6 +38,14 @@ async fn trace_logs_and_errors_never_contain_the_token() {
     tracing::subscriber::set_global_default(subscriber).unwrap();
 
     let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex("/workspaces/ws-404$"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({
+            "message": "not found", "requestId": "req-trace-404", "statusCode": 404
+        })))
+        .with_priority(1)
+        .mount(&server)
+        .await;
     let bearer = format!("Bearer {}", common::TOKEN);
     Mock::given(method("GET"))
         .and(header("authorization", bearer.as_str()))
@@ -66,7 +74,20 @@ async fn trace_logs_and_errors_never_contain_the_token() {
     let text = format!("{error} {error:?} {client:?}");
     assert!(!text.contains(common::TOKEN), "{text}");
 
+    let missing = client
+        .org("org-1")
+        .get_workspace()
+        .workspace_id("ws-404")
+        .call()
+        .await
+        .unwrap_err();
+    assert_eq!(missing.request_id(), Some("req-trace-404"));
+
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("request_id=\"req-trace-404\"") || logs.contains("request_id=req-trace-404"),
+        "{logs}"
+    );
     assert!(logs.contains("astro_request"), "spans are logged: {logs}");
     assert!(
         logs.contains("list_workspaces") && logs.contains("attempt=2"),

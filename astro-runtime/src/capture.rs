@@ -61,6 +61,13 @@ pub(crate) async fn capture_error(
     rebuild(parts, extensions, reqwest::Body::from(body))
 }
 
+/// The `requestId` of a captured JSON error body, if there is one.
+pub(crate) fn body_request_id(response: &reqwest::Response) -> Option<String> {
+    let captured = response.extensions().get::<CapturedError>()?;
+    let json: serde_json::Value = serde_json::from_slice(&captured.body).ok()?;
+    json.get("requestId")?.as_str().map(str::to_string)
+}
+
 /// Status, version and headers of a response, kept to build an equivalent one.
 pub(crate) struct Parts {
     pub status: StatusCode,

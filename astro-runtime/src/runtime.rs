@@ -200,7 +200,13 @@ impl Runtime {
                         let body = read_body(response, self.inner.max_response_bytes).await;
                         attempts.after_body(body, spare.is_some())
                     } else {
-                        attempts.after_status(response, spare.is_some()).await
+                        let step = attempts.after_status(response, spare.is_some()).await;
+                        if let Step::Finish(Ok(captured)) = &step
+                            && let Some(id) = crate::capture::body_request_id(captured)
+                        {
+                            span.record("request_id", id.as_str());
+                        }
+                        step
                     }
                 }
                 Err(error) => attempts.after_transport_error(error, spare.is_some()),
