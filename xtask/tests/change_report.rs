@@ -418,6 +418,23 @@ fn properties_of_response_types() {
         Some("count"),
     );
     assert_eq!(change.detail, "optional -> required, Option<i64> -> i64");
+    // An optional response string that becomes required gets an empty default: it decodes
+    // when absent, but the field turns from `Option<String>` into `String`.
+    let mut old = base();
+    old["components"]["schemas"]["Thing"]["properties"]["nickname"] = json!({"type": "string"});
+    let mut new = old.clone();
+    new["components"]["schemas"]["Thing"]["required"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("nickname"));
+    let change = only(
+        &report(&old, &new).changes,
+        Impact::Compile,
+        Kind::PropertyTypeChanged,
+        "Thing",
+        Some("nickname"),
+    );
+    assert_eq!(change.detail, "Option<String> -> String");
     // A response array that becomes required keeps its type (`Vec`, empty by default).
     let array_required = changes(|d| {
         d["components"]["schemas"]["Thing"]["required"]
