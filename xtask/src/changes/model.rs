@@ -8,8 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use astro_spec::naming;
 use astro_spec::operations::raw_operations;
+use astro_spec::{Document, naming};
 use serde_json::{Map, Value};
 
 /// The generated API of one document.
@@ -128,7 +128,7 @@ impl ApiModel {
         ApiModel {
             operations,
             schemas,
-            request_side: reachable_schemas(prepared, &request_roots),
+            request_side: Document::reachable_schemas(prepared, &request_roots),
             rest,
         }
     }
@@ -463,30 +463,6 @@ fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
         Some(target) => target,
         None => value,
     }
-}
-
-/// The component schemas reachable through `$ref`s from some values.
-fn reachable_schemas(document: &Value, roots: &[Value]) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    let mut stack: Vec<&Value> = roots.iter().collect();
-    while let Some(value) = stack.pop() {
-        match value {
-            Value::Object(map) => {
-                if let Some(name) = ref_name(value)
-                    && found.insert(name.to_string())
-                    && let Some(target) = document
-                        .pointer("/components/schemas")
-                        .and_then(|schemas| schemas.get(name))
-                {
-                    stack.push(target);
-                }
-                stack.extend(map.values());
-            }
-            Value::Array(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    found
 }
 
 #[cfg(test)]
