@@ -68,6 +68,49 @@ pub(crate) fn body_request_id(response: &reqwest::Response) -> Option<String> {
     json.get("requestId")?.as_str().map(str::to_string)
 }
 
+/// What replaces a secret found in a captured error.
+const REDACTED: &[u8] = b"<redacted>";
+
+/// Secrets shorter than this are not redacted: they are not real API tokens, and replacing
+/// them would garble ordinary text.
+const MIN_SECRET_LEN: usize = 8;
+
+/// Replaces every copy of `secret` in a captured error (its body and headers) with
+/// `<redacted>`, so a server that echoes the request's credentials back cannot put them into
+/// an [`crate::Error`].
+pub(crate) fn redact(response: &mut reqwest::Response, secret: &[u8]) {
+    if secret.len() < MIN_SECRET_LEN {
+        return;
+    }
+    let Some(captured) = response.extensions_mut().get_mut::<CapturedError>() else {
+        return;
+    };
+    if let Some(clean) = replace_all(&captured.body, secret) {
+        captured.body = Bytes::from(clean);
+    }
+    for value in captured.headers.values_mut() {
+        if let Some(clean) = replace_all(value.as_bytes(), secret) {
+            *value = reqwest::header::HeaderValue::from_bytes(&clean)
+                .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("<redacted>"));
+        }
+    }
+}
+
+/// `text` with every `needle` replaced by [`REDACTED`], or `None` when there is none.
+fn replace_all(text: &[u8], needle: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text;
+    let mut found = false;
+    while let Some(at) = rest.windows(needle.len()).position(|w| w == needle) {
+        found = true;
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(REDACTED);
+        rest = &rest[at + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    found.then_some(out)
+}
+
 /// Status, version and headers of a response, kept to build an equivalent one.
 pub(crate) struct Parts {
     pub status: StatusCode,
@@ -99,4 +142,18 @@ pub(crate) fn rebuild(
     *rebuilt.headers_mut() = parts.headers;
     *rebuilt.extensions_mut() = extensions;
     reqwest::Response::from(rebuilt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_copy_of_the_secret_is_replaced() {
+        assert_eq!(
+            replace_all(b"Bearer s3cret-token and s3cret-token!", b"s3cret-token").unwrap(),
+            b"Bearer <redacted> and <redacted>!"
+        );
+        assert_eq!(replace_all(b"nothing here", b"s3cret-token"), None);
+    }
 }

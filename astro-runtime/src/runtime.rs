@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
 use crate::body_limit::{BodyFailure, ReadBody, read_body};
-use crate::capture::capture_error;
+use crate::capture::{capture_error, redact};
 use crate::limits::{Limiter, RateLimits};
 use crate::retry::{RetryPolicy, is_idempotent, retry_status};
 
@@ -200,7 +200,11 @@ impl Runtime {
                         let body = read_body(response, self.inner.max_response_bytes).await;
                         attempts.after_body(body, spare.is_some())
                     } else {
-                        let step = attempts.after_status(response, spare.is_some()).await;
+                        let mut step = attempts.after_status(response, spare.is_some()).await;
+                        if let (Step::Finish(Ok(captured)), Some(token)) = (&mut step, self.token())
+                        {
+                            redact(captured, token);
+                        }
                         if let Step::Finish(Ok(captured)) = &step
                             && let Some(id) = crate::capture::body_request_id(captured)
                         {
@@ -220,6 +224,12 @@ impl Runtime {
             }
         }
         unreachable!("every attempt without a spare request finishes the call")
+    }
+
+    /// The bearer token, as sent.
+    fn token(&self) -> Option<&[u8]> {
+        let authorization = self.inner.authorization.as_ref()?;
+        authorization.as_bytes().strip_prefix(b"Bearer ")
     }
 
     /// Adds the runtime's headers and timeout to a request that does not set its own.
