@@ -45,7 +45,11 @@ fn base() -> Value {
                 "name": {"type": "string"},
                 "note": {"type": "string"},
                 "tags": {"type": "array", "items": {"type": "string"}}}},
-            "Error": {"type": "object", "properties": {"message": {"type": "string"}}}
+            "Error": {"type": "object", "properties": {"message": {"type": "string"}}},
+            "Box": {"type": "object", "properties": {
+                "inside": {"type": "object", "properties": {"depth": {"type": "integer"}}},
+                "parts": {"type": "array", "items": {"type": "object", "properties": {
+                    "size": {"type": "number"}, "unit": {"type": "string"}}}}}}
         }}
     })
 }
@@ -629,6 +633,74 @@ fn documentation_only_changes() {
         Kind::PropertyAdded,
         "Thing",
         Some("description"),
+    );
+}
+
+#[test]
+fn inline_structs_are_compared_as_the_types_typify_names() {
+    let nested = changes(|d| {
+        d["components"]["schemas"]["Box"]["properties"]["inside"]["properties"]["width"] =
+            json!({"type": "integer"})
+    });
+    let change = only(
+        &nested,
+        Impact::Additive,
+        Kind::PropertyAdded,
+        "BoxInside",
+        Some("width"),
+    );
+    assert_eq!(change.detail, "Option<i64>, optional");
+    let item = changes(|d| {
+        d["components"]["schemas"]["Box"]["properties"]["parts"]["items"]["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("size");
+    });
+    only(
+        &item,
+        Impact::Compile,
+        Kind::PropertyRemoved,
+        "BoxPartsItem",
+        Some("size"),
+    );
+    let docs = changes(|d| {
+        d["components"]["schemas"]["Box"]["properties"]["inside"]["properties"]["depth"]["description"] =
+            json!("d")
+    });
+    only(&docs, Impact::Docs, Kind::DocsChanged, "BoxInside", None);
+    // An inline request body is the struct `<Operation>Body`, built by users.
+    let body = changes(|d| {
+        *at(
+            d,
+            "/paths/~1things~1{thingId}/post/requestBody/content/application~1json/schema",
+        ) = json!({"type": "object", "properties": {"name": {"type": "string"}}});
+    });
+    assert!(
+        body.iter().any(|c| c.kind == Kind::RequestBodyTypeChanged
+            && c.detail == "UpdateThingRequest -> UpdateThingBody"),
+        "{body:#?}"
+    );
+    assert!(
+        body.iter()
+            .any(|c| c.kind == Kind::SchemaAdded && c.owner == "UpdateThingBody"),
+        "{body:#?}"
+    );
+    let mut old = base();
+    *at(
+        &mut old,
+        "/paths/~1things~1{thingId}/post/requestBody/content/application~1json/schema",
+    ) = json!({"type": "object", "properties": {"name": {"type": "string"}}});
+    let mut new = old.clone();
+    at(
+        &mut new,
+        "/paths/~1things~1{thingId}/post/requestBody/content/application~1json/schema/properties",
+    )["extra"] = json!({"type": "boolean"});
+    only(
+        &report(&old, &new).changes,
+        Impact::Compile,
+        Kind::PropertyAdded,
+        "UpdateThingBody",
+        Some("extra"),
     );
 }
 

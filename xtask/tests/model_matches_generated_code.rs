@@ -147,3 +147,45 @@ fn model_parameter_types_match_the_generated_builders() {
     );
     eprintln!("{compared} parameters match the generated builders");
 }
+
+#[test]
+fn inline_structs_are_named_as_typify_names_them() {
+    let document = Document::from_value(serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Demo", "version": "v1"},
+        "paths": {"/boxes": {"post": {
+            "operationId": "CreateBox",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object",
+                "properties": {"label": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "ok", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Box"}}}}}
+        }}},
+        "components": {"schemas": {"Box": {"type": "object", "properties": {
+            "inside": {"type": "object", "properties": {"depth": {"type": "integer"}}},
+            "parts": {"type": "array", "items": {"type": "object", "properties": {
+                "size": {"type": "number", "format": "float"}}}}
+        }}}}
+    }))
+    .unwrap();
+    let code = astro_codegen::generate::generate(&document).unwrap();
+    let generated = generated_fields(&code, "types");
+    let model = ApiModel::read(&astro_codegen::prepass::prepare(&document).document);
+    let mut compared = 0;
+    for (name, schema) in &model.schemas {
+        let SchemaKind::Struct(fields) = &schema.kind else {
+            continue;
+        };
+        let actual = generated
+            .get(name)
+            .unwrap_or_else(|| panic!("no generated struct {name}: {generated:?}"));
+        for (property, field) in fields {
+            assert_eq!(
+                actual.get(&naming::snake(property)),
+                Some(&field.field.replace(' ', "")),
+                "{name}.{property}"
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 5);
+}

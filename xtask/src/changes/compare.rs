@@ -582,7 +582,7 @@ fn compare_rest(out: &mut Out, old: &Value, new: &Value, structural: bool) {
                 Impact::Runtime,
                 Kind::OtherChanged,
                 None,
-                "limits, formats or nested inline schemas".to_string(),
+                "limits or formats".to_string(),
                 "values the old schema accepted may now be refused",
             );
         }

@@ -1,6 +1,7 @@
 //! The parts of a prepared document that decide the generated Rust API: operations with their
 //! parameters, bodies and success responses, and schemas as structs, open enums or other types,
-//! each with the Rust type typify gives it.
+//! each with the Rust type typify gives it. Inline structs (an object with properties written in
+//! place, or an inline request body) are schemas of their own, under typify's names.
 //!
 //! Everything here is read from the document *after* `astro_codegen::prepass::prepare`, because
 //! that is what the generator sees: error responses are gone, response-only required strings and
@@ -10,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use astro_spec::operations::raw_operations;
 use astro_spec::{Document, naming};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 /// The generated API of one document.
 #[derive(Debug, Clone)]
@@ -96,28 +97,41 @@ pub struct Field {
 impl ApiModel {
     /// Reads the model from a prepared document value.
     pub fn read(prepared: &Value) -> Self {
-        let operations = raw_operations(prepared)
-            .into_iter()
-            .filter_map(|(path, method, op)| {
-                let id = op.get("operationId")?.as_str()?.to_string();
-                Some((id.clone(), read_operation(prepared, path, method, &id, op)))
-            })
-            .collect();
-        let schemas = prepared
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .map(|schemas| {
-                schemas
-                    .iter()
-                    .map(|(name, schema)| (name.clone(), read_schema(name, schema)))
-                    .collect()
-            })
-            .unwrap_or_default();
         let mut request_roots = Vec::new();
         for (_, _, op) in raw_operations(prepared) {
             request_roots.extend(op.get("requestBody").cloned());
             request_roots.extend(op.get("parameters").cloned());
         }
+        let mut request_side = Document::reachable_schemas(prepared, &request_roots);
+        let mut schemas = BTreeMap::new();
+        let components = prepared
+            .pointer("/components/schemas")
+            .and_then(Value::as_object);
+        for (name, schema) in components.into_iter().flatten() {
+            let inline = read_schema_tree(name, schema, &mut schemas);
+            if request_side.contains(name) {
+                request_side.extend(inline);
+            }
+        }
+        let operations = raw_operations(prepared)
+            .into_iter()
+            .filter_map(|(path, method, op)| {
+                let id = op.get("operationId")?.as_str()?.to_string();
+                let mut operation = read_operation(prepared, path, method, &id, op);
+                // An inline request body is a struct typify names `<Operation>Body`.
+                if let Some(body) = operation
+                    .raw
+                    .pointer_mut("/requestBody/content/application~1json/schema")
+                    .filter(|schema| is_inline_struct(schema))
+                {
+                    let name = format!("{}Body", naming::pascal(&id));
+                    let schema = std::mem::replace(body, json!({ "inline": name }));
+                    request_side.extend(read_schema_tree(&name, &schema, &mut schemas));
+                    request_side.insert(name);
+                }
+                Some((id, operation))
+            })
+            .collect();
         let mut rest = prepared.clone();
         if let Some(map) = rest.as_object_mut() {
             map.remove("paths");
@@ -128,7 +142,7 @@ impl ApiModel {
         ApiModel {
             operations,
             schemas,
-            request_side: Document::reachable_schemas(prepared, &request_roots),
+            request_side,
             rest,
         }
     }
@@ -197,6 +211,56 @@ fn read_operation(
         response,
         raw: op.clone(),
     }
+}
+
+/// Reads a schema into `schemas`, together with every inline struct among its properties (at
+/// any depth, through array items), which typify generates as `<Parent><Property>` (plus `Item`
+/// for array items). The parent's `raw` keeps only a placeholder for each, so a change inside
+/// one is reported once, on the inline type. Returns the names of the inline types.
+fn read_schema_tree(
+    name: &str,
+    schema: &Value,
+    schemas: &mut BTreeMap<String, SchemaModel>,
+) -> Vec<String> {
+    let place = naming::pascal(name);
+    let mut inline = Vec::new();
+    let mut shallow = schema.clone();
+    if let Some(properties) = shallow.get_mut("properties").and_then(Value::as_object_mut) {
+        for (property, sub) in properties.iter_mut() {
+            let mut inner = format!("{place}{}", naming::pascal(property));
+            let mut pointer = String::new();
+            let mut current: &Value = sub;
+            while current.get("type").and_then(Value::as_str) == Some("array") {
+                let Some(items) = current.get("items") else {
+                    break;
+                };
+                pointer.push_str("/items");
+                inner.push_str("Item");
+                current = items;
+            }
+            if !is_inline_struct(current) {
+                continue;
+            }
+            if let Some(slot) = sub.pointer_mut(&pointer) {
+                let nested = std::mem::replace(slot, json!({ "inline": inner }));
+                inline.extend(read_schema_tree(&inner, &nested, schemas));
+                inline.push(inner);
+            }
+        }
+    }
+    let mut model = read_schema(name, schema);
+    model.raw = shallow;
+    schemas.insert(name.to_string(), model);
+    inline
+}
+
+/// Whether a schema is an object with properties written in place (not a `$ref`).
+fn is_inline_struct(schema: &Value) -> bool {
+    schema.get("$ref").is_none()
+        && schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|properties| !properties.is_empty())
 }
 
 fn read_schema(name: &str, schema: &Value) -> SchemaModel {
