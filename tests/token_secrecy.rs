@@ -1,0 +1,247 @@
+//! The token appears in no tracing output at any level, no error (`Display` and `Debug`) and no
+//! panic message, along every error path: retries, rate limiting, redirects, resets, stalls,
+//! decode failures, size limits, refused connections, and a server that echoes the
+//! `Authorization` header back. Alone in its binary, with a global TRACE subscriber, so that
+//! every callsite (the runtime's, reqwest's, hyper's) is seen.
+
+mod common;
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use astro_api::{Call, Client, Error};
+use support::raw::{self, RawServer, Reply};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// Collects everything tracing writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The distinctive part of the token: any copy of it, whole or cut, contains this.
+const SECRET_PART: &str = "9f8e7d6c5b4a";
+
+/// Answers with the request's own `Authorization` header in the body, as some proxies do.
+struct Echo(u16);
+
+impl Respond for Echo {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let authorization = request
+            .headers
+            .get("authorization")
+            .map(|v| v.to_str().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        ResponseTemplate::new(self.0)
+            .insert_header("content-type", "text/plain")
+            .set_body_string(format!("rejected credentials: {authorization}"))
+    }
+}
+
+async fn wiremock(responses: Vec<ResponseTemplate>) -> MockServer {
+    let server = MockServer::start().await;
+    let count = responses.len();
+    for (index, response) in responses.into_iter().enumerate() {
+        let mock = Mock::given(any())
+            .respond_with(response)
+            .with_priority(index as u8 + 1);
+        let mock = if index + 1 < count {
+            mock.up_to_n_times(1)
+        } else {
+            mock
+        };
+        mock.mount(&server).await;
+    }
+    server
+}
+
+async fn get(client: &Client) -> Result<(), Error> {
+    client
+        .org("org-1")
+        .get_workspace()
+        .workspace_id("ws-1")
+        .call()
+        .await
+        .map(drop)
+}
+
+async fn create(client: &Client) -> Result<(), Error> {
+    client
+        .org("org-1")
+        .create_workspace()
+        .body(astro_api::platform::types::CreateWorkspaceRequest::builder().name("n"))
+        .call()
+        .await
+        .map(drop)
+}
+
+/// The message a panic on this result would print.
+fn panic_message(result: Result<(), Error>) -> String {
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        result.expect("the call failed")
+    }));
+    match caught {
+        Ok(()) => String::new(),
+        Err(payload) => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_error_path_leaks_the_token() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+
+    let workspace = common::workspace(1);
+    let mut outcomes: Vec<Result<(), Error>> = Vec::new();
+
+    // Retries on 503 and 429 (with Retry-After), then the gateway's 401.
+    let server = wiremock(vec![
+        ResponseTemplate::new(503),
+        ResponseTemplate::new(429).insert_header("retry-after", "0"),
+        ResponseTemplate::new(401)
+            .insert_header("content-type", "text/plain")
+            .set_body_string("Jwt is not in the form of Header.Payload.Signature"),
+    ])
+    .await;
+    let client = common::client(&server.uri());
+    outcomes.push(get(&client).await);
+
+    // A server that echoes the Authorization header in its error body.
+    let echo = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(Echo(400))
+        .mount(&echo)
+        .await;
+    let client = common::client(&echo.uri());
+    outcomes.push(get(&client).await);
+    outcomes.push(create(&client).await);
+
+    // Redirects: to another origin (refused) and within the origin (followed).
+    let other = MockServer::start().await;
+    let server = wiremock(vec![
+        ResponseTemplate::new(307).insert_header("location", other.uri()),
+        ResponseTemplate::new(302).insert_header("location", "/moved"),
+        ResponseTemplate::new(500),
+    ])
+    .await;
+    let client = common::client(&server.uri());
+    outcomes.push(get(&client).await);
+    outcomes.push(get(&client).await);
+
+    // Resets after the request was read, a stall, broken framing, a decode failure, a body over
+    // the size limit.
+    let server = RawServer::script(vec![
+        Reply::Reset,
+        Reply::Reset,
+        Reply::Stall(b"HTTP/1.1 200 OK\r\ncontent-length: 20\r\n\r\n{".to_vec()),
+        Reply::Bytes(raw::response(200, &[], &[b' '; 100])),
+        Reply::Bytes(b"HTTP/1.1 2OO OK\r\n\r\n".to_vec()),
+        Reply::Bytes(raw::json(200, &serde_json::json!({"id": 12}))),
+        Reply::Bytes(raw::json(200, &workspace)),
+    ])
+    .await;
+    let client = Client::builder()
+        .token(common::TOKEN)
+        .base_url(server.url())
+        .rate_limits(None)
+        .timeout(Duration::from_secs(1))
+        .retry(astro_api::RetryPolicy::disabled())
+        .max_response_bytes(64)
+        .build()
+        .unwrap();
+    for _ in 0..7 {
+        outcomes.push(get(&client).await);
+    }
+
+    // A refused connection, retried and then reported.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let client = common::client(&closed);
+    outcomes.push(create(&client).await);
+
+    // Throttled by the client's own rate limit.
+    let server = wiremock(vec![ResponseTemplate::new(200).set_body_json(&workspace)]).await;
+    let client = Client::builder()
+        .token(common::TOKEN)
+        .base_url(server.uri())
+        .rate_limits(Some(astro_api::RateLimits::per_second(20, 1, 1)))
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        outcomes.push(get(&client).await);
+    }
+
+    let errors: Vec<&Error> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
+    assert!(errors.len() >= 10, "{} errors", errors.len());
+    let echoed = errors
+        .iter()
+        .find(|e| e.status().map(|s| s.as_u16()) == Some(400))
+        .expect("the echoing server answered");
+    assert_eq!(echoed.message(), "rejected credentials: Bearer <redacted>");
+    let kinds: Vec<astro_api::ErrorKind> = errors.iter().map(|e| e.kind()).collect();
+    for kind in [
+        astro_api::ErrorKind::Status,
+        astro_api::ErrorKind::Transport,
+        astro_api::ErrorKind::Timeout,
+        astro_api::ErrorKind::Body,
+        astro_api::ErrorKind::Decode,
+        astro_api::ErrorKind::Connect,
+    ] {
+        assert!(
+            kinds.contains(&kind),
+            "an error of kind {kind:?}: {kinds:?}"
+        );
+    }
+    for error in &errors {
+        let shown = format!(
+            "{error} | {error:?} | {:?}",
+            std::error::Error::source(*error)
+        );
+        assert!(
+            !shown.contains(SECRET_PART),
+            "an error leaks the token: {shown}"
+        );
+    }
+    // The panics caught here would print their (checked) messages: keep them quiet.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let messages: Vec<String> = outcomes.into_iter().map(panic_message).collect();
+    std::panic::set_hook(default_hook);
+    for message in messages {
+        assert!(
+            !message.contains(SECRET_PART),
+            "a panic message leaks the token: {message}"
+        );
+    }
+    let client_debug = format!("{client:?} {:?} {:?}", client.platform(), client.iam());
+    assert!(!client_debug.contains(SECRET_PART));
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for expected in ["astro_request", "retrying", "TRACE", "throttled"] {
+        assert!(logs.contains(expected), "the logs show {expected:?}");
+    }
+    assert!(!logs.contains(SECRET_PART), "the logs leak the token");
+}
