@@ -705,6 +705,46 @@ fn inline_structs_are_compared_as_the_types_typify_names() {
 }
 
 #[test]
+fn pagination_as_the_facade_derives_it() {
+    // ListThings becomes an offset/limit list: the facade pages it.
+    let paged = |d: &mut Value| {
+        at(d, "/paths/~1things/get/parameters")
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "offset", "in": "query", "schema": {"type": "integer"}}));
+        let page = &mut d["components"]["schemas"]["ThingsPage"];
+        for name in ["offset", "limit", "totalCount"] {
+            page["properties"][name] = json!({"type": "integer"});
+        }
+    };
+    let gained = changes(paged);
+    let change = gained
+        .iter()
+        .find(|c| c.kind == Kind::PaginationAdded)
+        .expect("pagination added");
+    assert_eq!(
+        (change.impact, change.owner.as_str(), change.detail.as_str()),
+        (Impact::Additive, "ListThings", "things: Vec<Thing>")
+    );
+    let mut old = base();
+    paged(&mut old);
+    let mut new = old.clone();
+    new["components"]["schemas"]["ThingsPage"]["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("totalCount");
+    let lost = report(&old, &new).changes;
+    assert!(
+        lost.iter().any(|c| c.kind == Kind::PaginationRemoved
+            && c.impact == Impact::Compile
+            && c.owner == "ListThings"),
+        "{lost:#?}"
+    );
+    // Operation changes come before schema changes.
+    assert!(lost.first().unwrap().kind.is_operation(), "{lost:#?}");
+}
+
+#[test]
 fn limits_without_a_type_change_are_reported_as_other_changes() {
     let limited =
         changes(|d| at(d, "/paths/~1things/get/parameters/0/schema")["maximum"] = json!(100));

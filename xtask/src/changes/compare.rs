@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use astro_codegen::enums::variant_names;
+use astro_spec::Document;
 use serde_json::Value;
 
 use super::docs::{DOC_KEYS, changed_doc_fields, without_keys};
-use super::model::{ApiModel, Field, OperationModel, SchemaKind, Slot};
+use super::model::{ApiModel, Field, OperationModel, SchemaKind, Slot, rust_type};
 
 /// What a change does to code written against the previous generated crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -63,6 +64,12 @@ pub enum Kind {
     ResponseTypeChanged,
     /// The success status changed.
     ResponseStatusChanged,
+    /// The facade now pages the operation (`Paginate`).
+    PaginationAdded,
+    /// The facade no longer pages the operation.
+    PaginationRemoved,
+    /// The facade pages the operation over another items property or item type.
+    PaginationChanged,
     /// A new schema.
     SchemaAdded,
     /// A schema is gone.
@@ -106,6 +113,9 @@ impl Kind {
             Kind::RequestBodyRequiredChanged => "request body required changed",
             Kind::ResponseTypeChanged => "response type changed",
             Kind::ResponseStatusChanged => "response status changed",
+            Kind::PaginationAdded => "pagination added",
+            Kind::PaginationRemoved => "pagination removed",
+            Kind::PaginationChanged => "pagination changed",
             Kind::SchemaAdded => "schema added",
             Kind::SchemaRemoved => "schema removed",
             Kind::SchemaTypeChanged => "schema type changed",
@@ -138,6 +148,9 @@ impl Kind {
                 | Kind::RequestBodyRequiredChanged
                 | Kind::ResponseTypeChanged
                 | Kind::ResponseStatusChanged
+                | Kind::PaginationAdded
+                | Kind::PaginationRemoved
+                | Kind::PaginationChanged
         )
     }
 }
@@ -222,6 +235,64 @@ pub fn compare(old: &ApiModel, new: &ApiModel) -> Vec<Change> {
         owner: "(document)",
     };
     compare_rest(&mut out, &old.rest, &new.rest, false);
+    changes
+}
+
+/// What the `astro-api` facade derives from each operation's pagination (an impl of its
+/// `Paginated` trait, so `stream()` and `collect_all()`), compared between two documents. Only
+/// operations present in both are compared; added and removed ones are reported already.
+pub fn compare_pagination(old: &Document, new: &Document) -> Vec<Change> {
+    let pages = |document: &Document| -> BTreeMap<String, Option<String>> {
+        document
+            .operations()
+            .into_iter()
+            .map(|op| {
+                let page = op.pagination.map(|p| {
+                    format!(
+                        "{}: Vec<{}>",
+                        p.items_property,
+                        rust_type(&p.item_schema, "Item")
+                    )
+                });
+                (op.id, page)
+            })
+            .collect()
+    };
+    let (old_pages, new_pages) = (pages(old), pages(new));
+    let mut changes = Vec::new();
+    for (id, before) in &old_pages {
+        let Some(after) = new_pages.get(id) else {
+            continue;
+        };
+        let mut out = Out {
+            changes: &mut changes,
+            owner: id,
+        };
+        match (before, after) {
+            (None, Some(page)) => out.push(
+                Impact::Additive,
+                Kind::PaginationAdded,
+                None,
+                page.clone(),
+                "the facade's `stream()` and `collect_all()` now page it",
+            ),
+            (Some(page), None) => out.push(
+                Impact::Compile,
+                Kind::PaginationRemoved,
+                None,
+                page.clone(),
+                "the facade's `stream()` and `collect_all()` are gone for it",
+            ),
+            (Some(a), Some(b)) if a != b => out.push(
+                Impact::Compile,
+                Kind::PaginationChanged,
+                None,
+                format!("{a} -> {b}"),
+                "the facade's pages hold another item type",
+            ),
+            _ => {}
+        }
+    }
     changes
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Both documents go through the generator's pre-pass first ([`astro_codegen::prepass`]), then
 //! [`model`] reads what decides the generated types, [`compare`] classifies each difference
-//! (breaks compilation, breaks at run time, additive, docs only) and [`report`] prints it.
+//! (breaks compilation, breaks at run time, additive, docs only) and [`report`] prints it. What
+//! the `astro-api` facade derives from the documents (pagination) is compared too.
 
 pub mod compare;
 pub mod docs;
@@ -24,10 +25,22 @@ pub fn compare_documents(api: &str, old: (&Document, &[u8]), new: (&Document, &[
         version: document.info_version().to_string(),
         sha256: sha256_hex(bytes),
     };
+    let mut changes = compare::compare(&model(old.0), &model(new.0));
+    changes.extend(compare::compare_pagination(old.0, new.0));
+    // Operations first, then schemas, then the document; by name within each (stable, so an
+    // item's own changes keep their order).
+    changes.sort_by_key(|change| {
+        let section = match (change.kind.is_operation(), change.owner.as_str()) {
+            (true, _) => 0,
+            (false, "(document)") => 2,
+            (false, _) => 1,
+        };
+        (section, change.owner.clone())
+    });
     ApiReport {
         api: api.to_string(),
         old: side(old.0, old.1),
         new: side(new.0, new.1),
-        changes: compare::compare(&model(old.0), &model(new.0)),
+        changes,
     }
 }
