@@ -451,3 +451,98 @@ trait Pipe: Sized {
 }
 
 impl<T> Pipe for T {}
+
+/// The same rules against the stateful sandbox and its own fault injection: the sandbox keeps
+/// the objects, so a duplicated create or a lost delete would show in its store.
+#[tokio::test]
+async fn against_the_stateful_sandbox_faults_never_duplicate_or_lose_a_write() {
+    use astro_sandbox::{Fault as Injected, Sandbox};
+
+    let sandbox = Sandbox::start().await.unwrap();
+    let org = sandbox.organization_id().to_string();
+    let collection = format!("/platform/v1beta1/organizations/{org}/workspaces");
+    let before = sandbox.objects(&collection).unwrap().len();
+    let client = Client::builder()
+        .token(common::TOKEN)
+        .base_url(sandbox.url())
+        .rate_limits(None)
+        .retry(
+            RetryPolicy::default()
+                .with_initial_backoff(Duration::from_millis(1))
+                .without_jitter(),
+        )
+        .build()
+        .unwrap();
+    let org = client.org(org);
+    let create = || {
+        org.create_workspace()
+            .body(CreateWorkspaceRequest::builder().name("faulty"))
+            .call()
+    };
+
+    // A 429 with Retry-After, then the create goes through: one object.
+    sandbox
+        .inject(
+            "CreateWorkspace",
+            Injected::rate_limited(Duration::from_secs(1)),
+        )
+        .unwrap();
+    let created = create().await.unwrap();
+    // A 503 and a 502: a create is not retried, and nothing is created.
+    for status in [503, 502] {
+        sandbox
+            .inject("CreateWorkspace", Injected::status(status, "down"))
+            .unwrap();
+        let error = create().await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert!(error.request_id().is_some(), "{error:?}");
+    }
+    assert_eq!(sandbox.objects(&collection).unwrap().len(), before + 1);
+    assert_eq!(sandbox.requests_for("CreateWorkspace").len(), 4);
+
+    // Idempotent calls ride out 503s, 429s and the gateway's 502 within their budget.
+    sandbox
+        .inject("GetWorkspace", Injected::status(503, "busy").times(3))
+        .unwrap();
+    let read = org
+        .get_workspace()
+        .workspace_id(&created.id)
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(read.id, created.id);
+    sandbox
+        .inject("UpdateWorkspace", Injected::text(502, "Bad Gateway"))
+        .unwrap();
+    sandbox
+        .inject(
+            "UpdateWorkspace",
+            Injected::rate_limited(Duration::from_secs(1)),
+        )
+        .unwrap();
+    let updated = org
+        .update_workspace()
+        .workspace_id(&created.id)
+        .body(
+            UpdateWorkspaceRequest::builder()
+                .name("renamed")
+                .description("d")
+                .cicd_enforced_default(true),
+        )
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(updated.name, "renamed");
+    sandbox
+        .inject("DeleteWorkspace", Injected::status(503, "busy").times(2))
+        .unwrap();
+    org.delete_workspace()
+        .workspace_id(&created.id)
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(sandbox.objects(&collection).unwrap().len(), before);
+    assert_eq!(sandbox.requests_for("GetWorkspace").len(), 4);
+    assert_eq!(sandbox.requests_for("UpdateWorkspace").len(), 3);
+    assert_eq!(sandbox.requests_for("DeleteWorkspace").len(), 3);
+}
