@@ -7,7 +7,7 @@ use astro_spec::pins::{Pins, sha256_hex};
 use astro_spec::{ApiPin, Document};
 
 use crate::SourceArgs;
-use crate::changes::{Report, compare_documents, report::short};
+use crate::changes::{ApiReport, Report, Side, compare_documents, report::short};
 use crate::fetch::selected;
 use crate::workspace::write_all_atomically;
 use crate::{changelog, crate_version, source};
@@ -51,10 +51,25 @@ pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
                 }
                 report.apis.push(api);
             }
-            None => println!(
-                "{}: no current copy to compare with (run `cargo xtask fetch` first for a report)",
-                pin.name
-            ),
+            None => {
+                let api = ApiReport {
+                    api: pin.name.clone(),
+                    old: Side {
+                        version: pin.version.clone(),
+                        sha256: pin.sha256.clone(),
+                    },
+                    new: Side {
+                        version: candidate.document.info_version().to_string(),
+                        sha256: sha.clone(),
+                    },
+                    changes: Vec::new(),
+                    compared: false,
+                };
+                if sha != pin.sha256 {
+                    changed.apis.push(api.clone());
+                }
+                report.apis.push(api);
+            }
         }
         if sha == pin.sha256 {
             println!("{}: unchanged ({})", pin.name, short(&sha));
@@ -74,9 +89,7 @@ pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
         writes.push((entry.openapi_path(root), candidate.bytes.clone()));
         writes.push((entry.crate_spec_path(root), candidate.bytes.clone()));
     }
-    if !report.apis.is_empty() {
-        print!("{}", report.text());
-    }
+    print!("{}", report.text());
 
     let moved: Vec<&str> = new_pins
         .api

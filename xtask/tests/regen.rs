@@ -340,6 +340,31 @@ fn a_crate_without_a_literal_version_is_refused() {
 }
 
 #[test]
+fn without_the_previous_document_the_changelog_says_it_was_not_compared() {
+    let workspace = Workspace::new();
+    std::fs::remove_file(workspace.root().join("openapi/demo/v1.yaml")).unwrap();
+    std::fs::remove_file(workspace.root().join("astro-demo/openapi/demo.yaml")).unwrap();
+    let next = spec("\n        extra:\n          type: boolean");
+    let candidate = workspace.candidate("next.yaml", next.as_bytes());
+    let output = workspace.regen_from(&candidate);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let changes = std::fs::read_to_string(workspace.root().join("openapi/CHANGES.md")).unwrap();
+    assert!(
+        changes.contains("- not compared: the previous document was not in place"),
+        "{changes}"
+    );
+    assert!(changes.contains(&format!("- new sha256: `{}`", sha256_hex(next.as_bytes()))));
+    assert_eq!(
+        std::fs::read_to_string(workspace.root().join("openapi/demo/v1.yaml")).unwrap(),
+        next
+    );
+}
+
+#[test]
 fn check_reports_and_fails_when_the_source_differs() {
     let workspace = Workspace::new();
     let before = workspace.snapshot();

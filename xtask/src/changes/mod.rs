@@ -42,5 +42,6 @@ pub fn compare_documents(api: &str, old: (&Document, &[u8]), new: (&Document, &[
         old: side(old.0, old.1),
         new: side(new.0, new.1),
         changes,
+        compared: true,
     }
 }

@@ -27,6 +27,8 @@ pub struct ApiReport {
     pub new: Side,
     /// Every change, operations first.
     pub changes: Vec<Change>,
+    /// Whether the old document was there to compare with (when not, `changes` is empty).
+    pub compared: bool,
 }
 
 /// The changes of every compared API.
@@ -164,6 +166,9 @@ impl Report {
                 short(&api.old.sha256),
                 short(&api.new.sha256)
             );
+            if !api.compared {
+                let _ = writeln!(out, "  {NOT_COMPARED}");
+            }
             let _ = writeln!(out, "  {}", api.summary());
             for change in &api.changes {
                 let _ = writeln!(
@@ -198,6 +203,9 @@ impl Report {
                 api.counts().headline(),
                 api.counts()
             );
+            if !api.compared {
+                let _ = writeln!(out, "- {NOT_COMPARED}");
+            }
             if api.changes.is_empty() {
                 continue;
             }
@@ -219,6 +227,10 @@ impl Report {
         out
     }
 }
+
+/// Said of an API whose previous document was not in place.
+const NOT_COMPARED: &str =
+    "not compared: the previous document was not in place (run `cargo xtask fetch` before regen)";
 
 /// `Owner.member`, or `Owner` alone.
 fn item(change: &Change) -> String {
