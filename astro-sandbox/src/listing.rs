@@ -95,11 +95,11 @@ pub fn page(
         }
     }
     let total = kept.len();
-    let offset = query.get("offset").and_then(Value::as_u64).unwrap_or(0);
+    let offset = query.get("offset").and_then(whole).unwrap_or(0);
     let max = pagination.max_limit.unwrap_or(u64::MAX);
     let limit = query
         .get("limit")
-        .and_then(Value::as_u64)
+        .and_then(whole)
         .unwrap_or(DEFAULT_LIMIT)
         .min(max);
     let shown: Vec<Value> = kept
@@ -118,6 +118,13 @@ pub fn page(
         fields.insert(pagination.items_property.clone(), Value::Array(shown));
     }
     page
+}
+
+/// A non-negative whole number, saturating beyond `u64` (a huge offset gives an empty page).
+fn whole(value: &Value) -> Option<u64> {
+    value
+        .as_u64()
+        .or_else(|| value.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
 }
 
 fn passes(item: &Value, filter: &Filter, query: &BTreeMap<String, Value>) -> bool {

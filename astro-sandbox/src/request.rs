@@ -111,10 +111,9 @@ fn describe_parameter(label: &str, name: &str, mismatch: &Mismatch) -> String {
 /// Converts query or path text to the JSON type its schema asks for.
 fn typed(schema: &Value, text: &str) -> Result<Value, String> {
     match schema.get("type").and_then(Value::as_str) {
-        Some("integer") => text
-            .parse::<i64>()
-            .map(Value::from)
-            .map_err(|_| format!("must be an integer (got {text:?})")),
+        Some("integer") => {
+            integer(text).ok_or_else(|| format!("must be an integer (got {text:?})"))
+        }
         Some("number") => text
             .parse::<f64>()
             .ok()
@@ -128,6 +127,24 @@ fn typed(schema: &Value, text: &str) -> Result<Value, String> {
         },
         _ => Ok(Value::String(text.to_string())),
     }
+}
+
+/// An integer of any size: exact within 64 bits, as a whole `f64` beyond.
+fn integer(text: &str) -> Option<Value> {
+    if let Ok(small) = text.parse::<i64>() {
+        return Some(Value::from(small));
+    }
+    if let Ok(large) = text.parse::<u64>() {
+        return Some(Value::from(large));
+    }
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map(Value::Number)
 }
 
 #[cfg(test)]
@@ -159,6 +176,13 @@ mod tests {
         let ok = run("ListWorkspaces", Some("limit=5&names=a&names=b"), "").unwrap();
         assert_eq!(ok.query["limit"], 5);
         assert_eq!(ok.query["names"], serde_json::json!(["a", "b"]));
+        let huge = run("ListWorkspaces", Some("offset=12167364515023370240000"), "").unwrap();
+        assert!(huge.query["offset"].as_f64().is_some_and(|f| f > 1e22));
+        let err = run("ListWorkspaces", Some("limit=1.5"), "").unwrap_err();
+        assert_eq!(
+            err,
+            "query parameter `limit` must be an integer (got \"1.5\")"
+        );
         let err = run("ListWorkspaces", Some("limit=five"), "").unwrap_err();
         assert_eq!(
             err,
