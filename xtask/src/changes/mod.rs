@@ -5,15 +5,19 @@
 //! (breaks compilation, breaks at run time, additive, docs only) and [`report`] prints it. What
 //! the `astro-api` facade derives from the documents (pagination) is compared too.
 
+pub mod change;
 pub mod compare;
 pub mod docs;
 pub mod model;
+pub mod pagination;
+mod renames;
 pub mod report;
+pub mod rust_types;
 
 use astro_spec::Document;
 use astro_spec::pins::sha256_hex;
 
-pub use compare::{Change, Impact, Kind};
+pub use change::{Change, Impact, Kind};
 pub use report::{ApiReport, Report, Side};
 
 /// Compares two documents of one API.
@@ -26,7 +30,7 @@ pub fn compare_documents(api: &str, old: (&Document, &[u8]), new: (&Document, &[
         sha256: sha256_hex(bytes),
     };
     let mut changes = compare::compare(&model(old.0), &model(new.0));
-    changes.extend(compare::compare_pagination(old.0, new.0));
+    changes.extend(pagination::compare_pagination(old.0, new.0));
     // Operations first, then schemas, then the document; by name within each (stable, so an
     // item's own changes keep their order).
     changes.sort_by_key(|change| {

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::compare::{Change, Impact, Kind};
+use super::change::{Change, Impact, Kind};
 
 /// One side of a comparison.
 #[derive(Debug, Clone, PartialEq, Eq)]
