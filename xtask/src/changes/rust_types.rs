@@ -169,7 +169,7 @@ fn object_type(schema: &Value, place: &str) -> String {
     }
 }
 
-pub(super) fn ref_name(schema: &Value) -> Option<&str> {
+fn ref_name(schema: &Value) -> Option<&str> {
     schema
         .get("$ref")?
         .as_str()?
