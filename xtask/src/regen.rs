@@ -27,70 +27,24 @@ struct Candidate {
 /// was. With `check`, nothing is written and a difference from the pins is an error.
 pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
     let pins = Pins::load(root).map_err(|e| e.to_string())?;
-    let mut candidates = Vec::new();
-    for pin in selected(&pins, args)? {
-        candidates.push(check_candidate(args, pin)?);
-    }
-
-    let mut report = Report::default();
-    let mut changed = Report::default();
-    let mut new_pins = pins.clone();
-    let mut writes: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let candidates = selected(&pins, args)?
+        .into_iter()
+        .map(|pin| check_candidate(args, pin))
+        .collect::<Result<Vec<_>, _>>()?;
     for candidate in &candidates {
-        let pin = &candidate.pin;
-        let sha = sha256_hex(&candidate.bytes);
-        match previous(root, pin) {
-            Some((bytes, document)) => {
-                let api = compare_documents(
-                    &pin.name,
-                    (&document, &bytes),
-                    (&candidate.document, &candidate.bytes),
-                );
-                if sha != pin.sha256 {
-                    changed.apis.push(api.clone());
-                }
-                report.apis.push(api);
-            }
-            None => {
-                let api = ApiReport {
-                    api: pin.name.clone(),
-                    old: Side {
-                        version: pin.version.clone(),
-                        sha256: pin.sha256.clone(),
-                    },
-                    new: Side {
-                        version: candidate.document.info_version().to_string(),
-                        sha256: sha.clone(),
-                    },
-                    changes: Vec::new(),
-                    compared: false,
-                };
-                if sha != pin.sha256 {
-                    changed.apis.push(api.clone());
-                }
-                report.apis.push(api);
-            }
-        }
+        let (pin, sha) = (&candidate.pin, sha256_hex(&candidate.bytes));
         if sha == pin.sha256 {
             println!("{}: unchanged ({})", pin.name, short(&sha));
         } else {
             println!("{}: {} -> {}", pin.name, short(&pin.sha256), short(&sha));
         }
-        let entry = new_pins
-            .api
-            .iter_mut()
-            .find(|p| p.name == pin.name)
-            .ok_or_else(|| format!("{} vanished from the pins", pin.name))?;
-        if sha != entry.sha256 {
-            entry.sha256 = sha;
-            entry.version = candidate.document.info_version().to_string();
-            entry.taken = chrono::Utc::now().format("%Y-%m-%d").to_string();
-        }
-        writes.push((entry.openapi_path(root), candidate.bytes.clone()));
-        writes.push((entry.crate_spec_path(root), candidate.bytes.clone()));
     }
+    let report = Report {
+        apis: candidates.iter().map(|c| report_for(root, c)).collect(),
+    };
     print!("{}", report.text());
 
+    let new_pins = moved_pins(&pins, &candidates);
     let moved: Vec<&str> = new_pins
         .api
         .iter()
@@ -111,20 +65,27 @@ pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
         };
     }
 
+    let mut writes: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for candidate in &candidates {
+        let pin = new_pins
+            .get(&candidate.pin.name)
+            .ok_or_else(|| format!("{} vanished from the pins", candidate.pin.name))?;
+        writes.push((pin.openapi_path(root), candidate.bytes.clone()));
+        writes.push((pin.crate_spec_path(root), candidate.bytes.clone()));
+    }
     if new_pins != pins {
         writes.push((Pins::path(root), new_pins.to_toml().into_bytes()));
     }
     writes.extend(version_writes(root, &new_pins)?);
+    let changed = Report {
+        apis: report
+            .apis
+            .into_iter()
+            .filter(|api| moved.contains(&api.api.as_str()))
+            .collect(),
+    };
     if !changed.apis.is_empty() {
-        let path = changelog::path(root);
-        let existing = match std::fs::read_to_string(&path) {
-            Ok(text) => Some(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-        };
-        let date = chrono::Utc::now().format("%Y-%m-%d").to_string();
-        let text = changelog::prepend(existing.as_deref(), &changed.markdown(&date));
-        writes.push((path, text.into_bytes()));
+        writes.push(changelog_write(root, &changed)?);
     }
     write_all_atomically(&writes)?;
     if moved.is_empty() {
@@ -136,6 +97,62 @@ pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// The change report of one API: its current copy against the candidate.
+fn report_for(root: &Path, candidate: &Candidate) -> ApiReport {
+    let pin = &candidate.pin;
+    match previous(root, pin) {
+        Some((bytes, document)) => compare_documents(
+            &pin.name,
+            (&document, &bytes),
+            (&candidate.document, &candidate.bytes),
+        ),
+        None => ApiReport {
+            api: pin.name.clone(),
+            old: Side {
+                version: pin.version.clone(),
+                sha256: pin.sha256.clone(),
+            },
+            new: Side {
+                version: candidate.document.info_version().to_string(),
+                sha256: sha256_hex(&candidate.bytes),
+            },
+            changes: Vec::new(),
+            compared: false,
+        },
+    }
+}
+
+/// The pins with every candidate whose sha256 differs moved to it (version and date too).
+fn moved_pins(pins: &Pins, candidates: &[Candidate]) -> Pins {
+    let mut new_pins = pins.clone();
+    for candidate in candidates {
+        let sha = sha256_hex(&candidate.bytes);
+        if let Some(entry) = new_pins
+            .api
+            .iter_mut()
+            .find(|entry| entry.name == candidate.pin.name && entry.sha256 != sha)
+        {
+            entry.sha256 = sha;
+            entry.version = candidate.document.info_version().to_string();
+            entry.taken = chrono::Utc::now().format("%Y-%m-%d").to_string();
+        }
+    }
+    new_pins
+}
+
+/// `openapi/CHANGES.md` with the report of this regen on top.
+fn changelog_write(root: &Path, changed: &Report) -> Result<(PathBuf, Vec<u8>), String> {
+    let path = changelog::path(root);
+    let existing = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let date = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let text = changelog::prepend(existing.as_deref(), &changed.markdown(&date));
+    Ok((path, text.into_bytes()))
 }
 
 /// The current copy of an API's document, as the generated crate is built from it.
