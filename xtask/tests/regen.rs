@@ -455,3 +455,38 @@ fn a_good_document_moves_pins_specs_version_and_changelog_together() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("nothing changed"));
     assert_eq!(workspace.snapshot(), before);
 }
+
+#[test]
+fn diff_prints_the_report_of_any_two_files_and_writes_nothing() {
+    let workspace = Workspace::new();
+    let old = workspace.candidate("old.yaml", workspace.pinned.as_bytes());
+    let new = workspace.candidate(
+        "new.yaml",
+        spec("")
+            .replace(
+                "      enum: [SMALL, LARGE]",
+                "      enum: [SMALL, LARGE, HUGE]",
+            )
+            .as_bytes(),
+    );
+    let before = workspace.snapshot();
+    let output = workspace.xtask(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("demo v1 -> v1"), "{stdout}");
+    assert!(
+        stdout.contains("additive            enum value added               Size.HUGE: Huge"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("verdict: compatible (additive): 0 break compilation, 0 break at run time, 1 additive, 0 docs-only\n"), "{stdout}");
+    assert_eq!(workspace.snapshot(), before);
+    let missing = workspace.root().join("missing.yaml");
+    assert_fails(
+        &workspace.xtask(&["diff", old.to_str().unwrap(), missing.to_str().unwrap()]),
+        "cannot read",
+    );
+}
