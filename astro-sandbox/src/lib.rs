@@ -10,7 +10,7 @@
 //!   recognised from path shapes. Creates add an object (the request's fields over a sample of
 //!   the response schema, a fresh id, `createdAt`/`updatedAt`), reads and updates see it,
 //!   deletes remove it (then `404`). Lists page with `offset`, `limit` (default 20) and
-//!   `totalCount`, honour `sorts`, and apply the filters described in [`listing`].
+//!   `totalCount`, honour `sorts`, and apply the filters described below.
 //!   Actions on an item that answer with the item (rotate, finalize, rollback) update and return
 //!   the stored item. Other operations (options, role updates, team members, hibernation
 //!   overrides…) answer a sample of their success schema carrying the request's matching fields.
@@ -27,6 +27,18 @@
 //!
 //! A default organization, workspace and user are seeded from the documents' samples (see
 //! [`Sandbox::organization_id`]).
+//!
+//! List filters are derived from the documents by rule, not listed by hand:
+//! - an array parameter named like the plural of an item field filters on that field
+//!   (`names` → `name`, `workspaceIds` → `workspaceId`, `scopeTypes` → `scopeType`);
+//! - `<noun>Ids` of the listed collection itself filters on the id (`deploymentIds` on
+//!   deployments, `workspaceIds` on workspaces);
+//! - a scalar parameter named like an item field filters on equality (`product` and
+//!   `supportPlan` on organizations).
+//!
+//! Other list parameters (such as `provider`, `includeOnlyOrganizationTokens`,
+//! `includeDefaultRoles`, or `workspaceId` on items that have no such field) are checked but do
+//! not filter; unknown query parameters are ignored.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -45,7 +57,7 @@ mod handler;
 mod ids;
 mod inject;
 mod journal;
-pub mod listing;
+mod listing;
 mod records;
 mod request;
 mod resources;

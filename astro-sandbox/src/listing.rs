@@ -1,16 +1,5 @@
-//! List operations: the filters the document declares that map onto item fields, `sorts`, and
-//! offset/limit pages with `totalCount`.
-//!
-//! Filters are derived by rule, not listed by hand:
-//! - an array parameter named like a plural of an item field filters on that field
-//!   (`names` → `name`, `workspaceIds` → `workspaceId`, `scopeTypes` → `scopeType`);
-//! - `<noun>Ids` of the listed collection itself filters on the id (`deploymentIds` on
-//!   deployments, `workspaceIds` on workspaces);
-//! - a scalar parameter with the name of an item field filters on equality (`product`,
-//!   `supportPlan` on organizations).
-//!
-//! Other parameters (such as `provider`, `includeOnlyOrganizationTokens`, or `workspaceId` on
-//! items that do not carry that field) are accepted and checked but do not filter.
+//! List operations: the filters the document declares that map onto item fields (the rules
+//! are in the crate docs), `sorts`, and offset/limit pages with `totalCount`.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
