@@ -50,6 +50,8 @@ for name in "${crates[@]}"; do
   case "$name" in
     astro-platform) test -s "$ws/crates/$dir/openapi/platform.yaml" ;;
     astro-iam) test -s "$ws/crates/$dir/openapi/iam.yaml" ;;
+    astro-api) test -s "$ws/crates/$dir/openapi/pins.toml"
+      [ "$(compgen -G "$ws/crates/$dir/openapi/*/*.yaml" | wc -l)" -ge 2 ] ;;
   esac
   members+="\"crates/$dir\", "
   patches+="$name = { path = \"crates/$dir\" }"$'\n'
