@@ -383,15 +383,15 @@ async fn concurrent_callers_with_retries_stay_within_the_rate_limits() {
         *count += 1;
         // Eight faults among the first twenty requests, then none: every call succeeds
         // within its ten attempts whatever the interleaving.
-        match (*count <= 20, *count % 5) {
+        let answer = match (*count <= 20, *count % 5) {
             (true, 0) => error(503),
             (true, 3) => error(429),
             _ => match request.method.as_str() {
                 "DELETE" => raw::response(204, &[], b""),
                 _ => raw::json(200, &common::workspace(1)),
             },
-        }
-        .pipe(Reply::Bytes)
+        };
+        Reply::Bytes(answer)
     })
     .await;
     let limits = RateLimits::per_second(6, 3, 2);
@@ -442,15 +442,6 @@ async fn concurrent_callers_with_retries_stay_within_the_rate_limits() {
         }
     }
 }
-
-/// `value.pipe(f)` = `f(value)`, to end a match with a conversion.
-trait Pipe: Sized {
-    fn pipe<T>(self, f: impl FnOnce(Self) -> T) -> T {
-        f(self)
-    }
-}
-
-impl<T> Pipe for T {}
 
 /// The same rules against the stateful sandbox and its own fault injection: the sandbox keeps
 /// the objects, so a duplicated create or a lost delete would show in its store.
