@@ -433,6 +433,55 @@ fn corpus() -> Vec<Case> {
             fail(Body, None, None).done(),
             MAX_ATTEMPTS,
         ),
+        case(
+            "trailing garbage after the JSON",
+            Get,
+            Serve::Mock(raw_body(
+                200,
+                "application/json",
+                format!("{ws} <!-- cached -->").as_bytes(),
+            )),
+            fail(Decode, None, None)
+                .message("trailing characters")
+                .done(),
+            1,
+        ),
+        case(
+            "JSON nested 100000 deep is refused without a stack overflow",
+            Get,
+            Serve::Mock(raw_body(
+                200,
+                "application/json",
+                format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)).as_bytes(),
+            )),
+            fail(Decode, None, None)
+                .also(|e| path_is(e, "[0]"))
+                .done(),
+            1,
+        ),
+        case(
+            "a number out of range",
+            List,
+            Serve::Mock(raw_body(
+                200,
+                "application/json",
+                br#"{"workspaces":[],"offset":0,"limit":1e400,"totalCount":0}"#,
+            )),
+            fail(Decode, None, None)
+                .message("number out of range")
+                .done(),
+            1,
+        ),
+        case(
+            "a fraction where an integer is documented",
+            List,
+            Serve::Mock(ok_json(&with(page(vec![]), "/totalCount", json!(2.5)))),
+            fail(Decode, None, None)
+                .message("invalid type: floating point")
+                .also(|e| path_is(e, "totalCount"))
+                .done(),
+            1,
+        ),
         // ---- error statuses in every format ----
         case(
             "the gateway's text/plain 401",
@@ -511,6 +560,34 @@ fn corpus() -> Vec<Case> {
                 .message("failure 500")
                 .done(),
             1,
+        ),
+        case(
+            "an error body nested 100000 deep keeps its status",
+            Get,
+            Serve::Mock(raw_body(
+                400,
+                "application/json",
+                format!("{}{}", "{\"a\":".repeat(100_000), "}".repeat(100_000)).as_bytes(),
+            )),
+            fail(Status, Some(400), None)
+                .message(r#"{"a":{"a":"#)
+                .also(|e| check(e.message().chars().count() <= 301, "a bounded message"))
+                .done(),
+            1,
+        ),
+        case(
+            "a 408 on a GET is retried",
+            Get,
+            Serve::Sequence(vec![error_json(408, None), ok_json(&ws)]),
+            Expect::Ok(workspace()),
+            2,
+        ),
+        case(
+            "a 504 on a DELETE is retried",
+            Delete,
+            Serve::Sequence(vec![error_json(504, None), ResponseTemplate::new(204)]),
+            Expect::Ok(Value::Null),
+            2,
         ),
         case(
             "a 500 with invalid UTF-8",
