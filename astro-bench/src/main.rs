@@ -18,6 +18,9 @@ struct Args {
     /// `quick` prints it on stdout only unless given).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Runs only the parts whose name contains this text (such as `per-call`), for profiling.
+    #[arg(long)]
+    only: Option<String>,
     /// The throwaway target directory of the build-cost part (deleted before and after).
     #[arg(long)]
     build_target_dir: Option<PathBuf>,
@@ -91,6 +94,9 @@ fn main() -> ExitCode {
             Box::new(move || build_cost::run(&root, &target)),
         ));
     }
+    if let Some(only) = &args.only {
+        parts.retain(|(name, _)| name.contains(only.as_str()));
+    }
     let mut sections = Vec::new();
     let mut failed = false;
     for (name, part) in parts {
@@ -107,7 +113,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    if !full {
+    if !full && args.only.is_none() {
         let mut section = Section::new("5. Build cost");
         section.paragraph("Not measured: `quick` skips it (run `all`).");
         sections.push(section);

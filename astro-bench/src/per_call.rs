@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use astro_api::{Call, Client, RateLimits};
 use astro_platform::types::WorkspacesPaginated;
@@ -17,6 +17,8 @@ use crate::report::Section;
 use crate::server::{Fixed, LocalServer};
 use crate::stats::{median, paired_median_ratio, round_order};
 
+/// The facade's default time limit per attempt, given to the floor in one variant.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Items on the page every call gets.
 const PAGE_ITEMS: usize = 20;
 /// The goal for the facade: its time per call at most this multiple of the floor's.
@@ -38,6 +40,8 @@ pub struct Settings {
 #[derive(Clone, Copy, PartialEq)]
 enum Variant {
     Floor,
+    FloorTimeout,
+    Generated,
     Facade,
     FacadeLimited,
     Python,
@@ -48,6 +52,8 @@ impl Variant {
     fn label(self) -> &'static str {
         match self {
             Self::Floor => "reqwest + serde_json (floor)",
+            Self::FloorTimeout => "floor + 30 s request timeout",
+            Self::Generated => "generated client + runtime, no facade",
             Self::Facade => "astro-api facade, no rate limiter",
             Self::FacadeLimited => "astro-api facade, limiter at 1e6/s",
             Self::Python => "Python requests, kept session",
@@ -59,6 +65,7 @@ impl Variant {
 struct Clients {
     url: String,
     floor: reqwest::Client,
+    generated: astro_platform::Client,
     facade: Client,
     limited: Client,
     python: Option<RequestsLoop>,
@@ -95,6 +102,7 @@ pub fn run(rt: &tokio::runtime::Runtime, settings: Settings) -> Result<Section, 
     }
     let mut clients = Clients {
         floor: reqwest::Client::new(),
+        generated: generated(&base)?,
         facade: facade(&base, None)?,
         limited: facade(
             &base,
@@ -105,7 +113,13 @@ pub fn run(rt: &tokio::runtime::Runtime, settings: Settings) -> Result<Section, 
         curl: curl.is_some(),
     };
 
-    let mut variants = vec![Variant::Floor, Variant::Facade, Variant::FacadeLimited];
+    let mut variants = vec![
+        Variant::Floor,
+        Variant::FloorTimeout,
+        Variant::Generated,
+        Variant::Facade,
+        Variant::FacadeLimited,
+    ];
     if clients.python.is_some() {
         variants.push(Variant::Python);
     }
@@ -203,7 +217,11 @@ pub fn run(rt: &tokio::runtime::Runtime, settings: Settings) -> Result<Section, 
     section.paragraph(
         "The floor sends the same request with plain `reqwest::Client::new()` (bearer token, \
          status checked) and decodes it with `serde_json::from_slice` into the same generated \
-         `astro_platform::types::WorkspacesPaginated`. The facade is `client.org(id)\
+         `astro_platform::types::WorkspacesPaginated`. Two variants split the facade's cost: \
+         the floor with a 30 s per-request timeout (`RequestBuilder::timeout`, as the runtime \
+         sets by default), and the generated client called directly \
+         (`astro_platform::Client::new_with_client` with a `Runtime`: bearer token, default \
+         retries and 30 s attempt timeout, no rate limits). The facade is `client.org(id)\
          .list_workspaces().call()` with its defaults (30 s attempt timeout, retries on, \
          same-origin redirects), the rate limiter off or set to 1,000,000 GETs/s (never \
          reached). Python decodes each body with `.json()`; curl writes it to /dev/null \
@@ -222,6 +240,20 @@ fn facade(base: &str, limits: Option<RateLimits>) -> Result<Client, String> {
         .rate_limits(limits)
         .build()
         .map_err(|e| format!("cannot build the facade client: {e}"))
+}
+
+/// The generated Platform client with a runtime set as the facade sets it, rate limits off.
+fn generated(base: &str) -> Result<astro_platform::Client, String> {
+    let runtime = astro_runtime::Runtime::builder()
+        .bearer_token(TOKEN)
+        .map_err(|e| e.to_string())?
+        .rate_limits(None)
+        .build();
+    Ok(astro_platform::Client::new_with_client(
+        &format!("{base}/platform/v1beta1"),
+        reqwest::Client::new(),
+        runtime,
+    ))
 }
 
 fn start_python(interpreter: &PathBuf, url: &str) -> Result<RequestsLoop, String> {
@@ -275,7 +307,11 @@ fn batch(
                 let start = Instant::now();
                 for _ in 0..calls {
                     let page = match variant {
-                        Variant::Floor => floor_call(&clients.floor, &clients.url).await?,
+                        Variant::Floor => floor_call(&clients.floor, &clients.url, None).await?,
+                        Variant::FloorTimeout => {
+                            floor_call(&clients.floor, &clients.url, Some(ATTEMPT_TIMEOUT)).await?
+                        }
+                        Variant::Generated => generated_call(&clients.generated).await?,
                         Variant::Facade => facade_call(&clients.facade).await?,
                         _ => facade_call(&clients.limited).await?,
                     };
@@ -296,17 +332,34 @@ fn batch(
     }
 }
 
-/// The floor: one GET with plain reqwest, decoded by serde_json into the generated type.
-pub async fn floor_call(http: &reqwest::Client, url: &str) -> Result<WorkspacesPaginated, String> {
-    let response = http
-        .get(url)
-        .bearer_auth(TOKEN)
+/// The floor: one GET with plain reqwest, decoded by serde_json into the generated type;
+/// with a per-request timeout when `timeout` is given.
+pub async fn floor_call(
+    http: &reqwest::Client,
+    url: &str,
+    timeout: Option<Duration>,
+) -> Result<WorkspacesPaginated, String> {
+    let mut request = http.get(url).bearer_auth(TOKEN);
+    if let Some(timeout) = timeout {
+        request = request.timeout(timeout);
+    }
+    let response = request
         .send()
         .await
         .and_then(reqwest::Response::error_for_status)
         .map_err(|e| format!("floor: {e}"))?;
     let body = response.bytes().await.map_err(|e| format!("floor: {e}"))?;
     serde_json::from_slice(&body).map_err(|e| format!("floor: {e}"))
+}
+
+/// The generated client's call, through the runtime but without the facade.
+async fn generated_call(client: &astro_platform::Client) -> Result<WorkspacesPaginated, String> {
+    client
+        .list_workspaces()
+        .organization_id(ORGANIZATION)
+        .call()
+        .await
+        .map_err(|e| format!("generated client: {e}"))
 }
 
 /// The facade's call.
@@ -346,4 +399,42 @@ fn curl_batch(url: &str, calls: usize) -> Result<Sample, String> {
         rate: calls as f64 / start.elapsed().as_secs_f64(),
         cpu: (cpu::children() - cpu).as_secs_f64() / calls as f64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rust_variant_gets_the_same_page_from_the_local_server() {
+        let spec = fixtures::platform_spec().unwrap();
+        let body = ListFixture::new(&spec, "ListWorkspaces")
+            .unwrap()
+            .page_bytes(0, PAGE_ITEMS, PAGE_ITEMS);
+        let server = LocalServer::start(Fixed(Bytes::from(body))).unwrap();
+        let base = server.base_url();
+        let url = format!("{base}/platform/v1beta1/organizations/{ORGANIZATION}/workspaces");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let pages = rt.block_on(async {
+            vec![
+                floor_call(&reqwest::Client::new(), &url, Some(ATTEMPT_TIMEOUT))
+                    .await
+                    .unwrap(),
+                generated_call(&generated(&base).unwrap()).await.unwrap(),
+                facade_call(&facade(&base, None).unwrap()).await.unwrap(),
+            ]
+        });
+        assert_eq!(pages[0].workspaces.len(), PAGE_ITEMS);
+        let ids = |page: &WorkspacesPaginated| {
+            page.workspaces
+                .iter()
+                .map(|w| w.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert!(pages.iter().all(|page| ids(page) == ids(&pages[0])));
+        assert_eq!(server.requests(), 3);
+    }
 }
