@@ -236,28 +236,28 @@ fn corpus() -> Vec<Case> {
             "truncated JSON",
             Get,
             Serve::Mock(raw_body(200, "application/json", br#"{"id":"ws-1","name":"a"#)),
-            fail(Decode, None, None).message("EOF while parsing").done(),
+            fail(Decode, Some(200), None).message("EOF while parsing").done(),
             1,
         ),
         case(
             "JSON of the wrong shape (a string for an object)",
             Get,
             Serve::Mock(ok_json(&json!("workspace"))),
-            fail(Decode, None, None).message("invalid type: string").done(),
+            fail(Decode, Some(200), None).message("invalid type: string").done(),
             1,
         ),
         case(
             "JSON of the wrong shape (an object for a page)",
             List,
             Serve::Mock(ok_json(&ws)),
-            fail(Decode, None, None).message("missing field").done(),
+            fail(Decode, Some(200), None).message("missing field").done(),
             1,
         ),
         case(
             "a required field missing",
             Get,
             Serve::Mock(ok_json(&without(ws.clone(), "createdAt"))),
-            fail(Decode, None, None)
+            fail(Decode, Some(200), None)
                 .message("missing field `createdAt`")
                 .done(),
             1,
@@ -266,7 +266,7 @@ fn corpus() -> Vec<Case> {
             "a field of the wrong type",
             Get,
             Serve::Mock(ok_json(&with(ws.clone(), "/createdAt", json!(12)))),
-            fail(Decode, None, None)
+            fail(Decode, Some(200), None)
                 .message("`createdAt`")
                 .also(|e| path_is(e, "createdAt"))
                 .done(),
@@ -279,7 +279,7 @@ fn corpus() -> Vec<Case> {
                 workspace(),
                 with(workspace(), "/cicdEnforcedDefault", json!("yes")),
             ]))),
-            fail(Decode, None, None)
+            fail(Decode, Some(200), None)
                 .also(|e| path_is(e, "workspaces[1].cicdEnforcedDefault"))
                 .done(),
             1,
@@ -319,7 +319,7 @@ fn corpus() -> Vec<Case> {
             "null where a value is required",
             Get,
             Serve::Mock(ok_json(&with(ws.clone(), "/cicdEnforcedDefault", Value::Null))),
-            fail(Decode, None, None)
+            fail(Decode, Some(200), None)
                 .message("invalid type: null")
                 .also(|e| path_is(e, "cicdEnforcedDefault"))
                 .done(),
@@ -336,7 +336,7 @@ fn corpus() -> Vec<Case> {
             "an empty body with 200 on a JSON operation",
             Get,
             Serve::Mock(raw_body(200, "application/json", b"")),
-            fail(Decode, None, None).message("EOF").done(),
+            fail(Decode, Some(200), None).message("EOF").done(),
             1,
         ),
         case(
@@ -379,7 +379,7 @@ fn corpus() -> Vec<Case> {
                 "application/json",
                 b"<html><body>Maintenance</body></html>",
             )),
-            fail(Decode, None, None)
+            fail(Decode, Some(200), None)
                 .also(|e| starts_with(e.body_excerpt(), "<html>"))
                 .done(),
             1,
@@ -392,7 +392,7 @@ fn corpus() -> Vec<Case> {
                 "application/json",
                 &[br#"{"id":""#.as_slice(), &[0xff, 0xfe], br#""}"#].concat(),
             )),
-            fail(Decode, None, None)
+            fail(Decode, Some(200), None)
                 .message("invalid unicode code point")
                 .also(|e| path_is(e, "id"))
                 .done(),
@@ -406,7 +406,7 @@ fn corpus() -> Vec<Case> {
                 "application/json",
                 &[b"\xef\xbb\xbf".as_slice(), ws.to_string().as_bytes()].concat(),
             )),
-            fail(Decode, None, None).done(),
+            fail(Decode, Some(200), None).done(),
             1,
         ),
         case(
@@ -441,7 +441,7 @@ fn corpus() -> Vec<Case> {
                 "application/json",
                 format!("{ws} <!-- cached -->").as_bytes(),
             )),
-            fail(Decode, None, None)
+            fail(Decode, Some(200), None)
                 .message("trailing characters")
                 .done(),
             1,
@@ -454,7 +454,7 @@ fn corpus() -> Vec<Case> {
                 "application/json",
                 format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)).as_bytes(),
             )),
-            fail(Decode, None, None)
+            fail(Decode, Some(200), None)
                 .also(|e| path_is(e, "[0]"))
                 .done(),
             1,
@@ -467,7 +467,7 @@ fn corpus() -> Vec<Case> {
                 "application/json",
                 br#"{"workspaces":[],"offset":0,"limit":1e400,"totalCount":0}"#,
             )),
-            fail(Decode, None, None)
+            fail(Decode, Some(200), None)
                 .message("number out of range")
                 .done(),
             1,
@@ -476,7 +476,7 @@ fn corpus() -> Vec<Case> {
             "a fraction where an integer is documented",
             List,
             Serve::Mock(ok_json(&with(page(vec![]), "/totalCount", json!(2.5)))),
-            fail(Decode, None, None)
+            fail(Decode, Some(200), None)
                 .message("invalid type: floating point")
                 .also(|e| path_is(e, "totalCount"))
                 .done(),

@@ -99,9 +99,16 @@ async fn other_json_and_empty_bodies_keep_the_status() {
 async fn a_body_of_the_wrong_shape_names_the_field() {
     let mut workspace = common::workspace(1);
     workspace["createdAt"] = serde_json::json!(12);
-    let error = get_workspace_with(ResponseTemplate::new(200).set_body_json(workspace)).await;
+    let error = get_workspace_with(
+        ResponseTemplate::new(200)
+            .insert_header("x-request-id", "req-decode")
+            .set_body_json(workspace),
+    )
+    .await;
     assert_eq!(error.kind(), ErrorKind::Decode);
     assert_eq!(error.decode_path(), Some("createdAt"));
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(error.request_id(), Some("req-decode"));
     assert!(error.to_string().contains("createdAt"), "{error}");
 }
 
@@ -144,4 +151,34 @@ async fn a_slow_server_is_a_timeout() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout, "{error:?}");
     assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn a_new_tokens_secret_stays_out_of_a_decode_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/json")
+                .set_body_string(r#"{"id":"tok-1","name":"ci","token":"eyJhbGciOi.secret-value.sig","createdAt":"#),
+        )
+        .mount(&server)
+        .await;
+    let client = common::client(&server.uri());
+    let error = client
+        .org("org-1")
+        .create_api_token()
+        .body(
+            astro_api::iam::types::CreateApiTokenRequest::builder()
+                .name("ci")
+                .role("WORKSPACE_MEMBER")
+                .type_("WORKSPACE"),
+        )
+        .call()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("secret-value"), "{shown}");
+    assert!(error.body_excerpt().unwrap().contains("tok-1"));
 }

@@ -124,7 +124,7 @@ fn call_impls(operations: &[Operation]) -> Result<TokenStream, GenerateError> {
                     fn call(self) -> impl ::std::future::Future<
                         Output = ::std::result::Result<Self::Output, ::astro_runtime::Error>,
                     > + Send {
-                        async move { ::astro_runtime::finish(Self::OPERATION_ID, self.send().await) }
+                        ::astro_runtime::run(Self::OPERATION_ID, self.send())
                     }
                 }
             })

@@ -1,9 +1,54 @@
 //! The `Call` trait that every generated operation builder implements.
 
+use std::cell::RefCell;
+
 use progenitor_client::ResponseValue;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
+
+tokio::task_local! {
+    /// The status and request id of the last response of the call running in this task, set by
+    /// the runtime, so that a body that fails to decode can still report them.
+    static LAST_RESPONSE: RefCell<Option<ResponseMeta>>;
+}
+
+/// What a decode error needs to know of the response whose body failed.
+#[derive(Clone, Debug)]
+pub(crate) struct ResponseMeta {
+    pub status: StatusCode,
+    pub request_id: Option<String>,
+}
+
+/// Records the final response of an attempt for the call running in this task, if any.
+pub(crate) fn record_response(status: StatusCode, headers: &HeaderMap) {
+    let meta = ResponseMeta {
+        status,
+        request_id: crate::runtime::request_id(headers).map(str::to_string),
+    };
+    let _ = LAST_RESPONSE.try_with(|slot| *slot.borrow_mut() = Some(meta));
+}
+
+/// Sends one generated request (`builder.send()`) and turns its result into the body or an
+/// [`Error`] tagged with the operation; a decode error also keeps the response's status and
+/// request id. This is what every generated `Call::call` runs.
+pub async fn run<T: DeserializeOwned>(
+    operation_id: &'static str,
+    send: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,
+) -> Result<T, Error> {
+    LAST_RESPONSE
+        .scope(RefCell::new(None), async move {
+            let result = send.await;
+            let meta = LAST_RESPONSE.with(|slot| slot.borrow_mut().take());
+            finish(operation_id, result).map_err(|error| match meta {
+                Some(meta) => error.with_response_meta(meta),
+                None => error,
+            })
+        })
+        .await
+}
 
 /// An operation builder that can be sent, giving the decoded body or one [`Error`].
 ///

@@ -96,6 +96,17 @@ impl Error {
         })
     }
 
+    /// Fills in the status and request id of the response a decode error came from.
+    pub(crate) fn with_response_meta(mut self, meta: crate::call::ResponseMeta) -> Self {
+        if self.details.kind == ErrorKind::Decode {
+            self.details.status.get_or_insert(meta.status);
+            if self.details.request_id.is_none() {
+                self.details.request_id = meta.request_id;
+            }
+        }
+        self
+    }
+
     /// Records the operation the error belongs to.
     pub fn with_operation(mut self, operation_id: &'static str) -> Self {
         self.details.operation = Some(operation_id);
@@ -266,7 +277,8 @@ impl Error {
         out
     }
 
-    /// A success response whose body did not decode; `path` names the field that failed.
+    /// A success response whose body did not decode; `path` names the field that failed. The
+    /// excerpt keeps no secret the body carried (the `token` of a new API token).
     pub(crate) fn decode(body: &[u8], path: Option<String>, cause: &serde_json::Error) -> Self {
         let message = match &path {
             Some(path) if !path.is_empty() && path != "." => {
@@ -276,8 +288,8 @@ impl Error {
         };
         let mut error = Self::new(ErrorKind::Decode, message);
         error.details.decode_path = path;
-        error.details.body_excerpt =
-            Some(excerpt(&String::from_utf8_lossy(body), BODY_EXCERPT_CHARS));
+        let text = crate::secrets::redact_secret_values(&String::from_utf8_lossy(body));
+        error.details.body_excerpt = Some(excerpt(&text, BODY_EXCERPT_CHARS));
         error
     }
 }

@@ -37,9 +37,10 @@ mod limits;
 mod open_enum;
 mod retry;
 mod runtime;
+mod secrets;
 
 pub use body_limit::BodyTooLarge;
-pub use call::{Call, finish};
+pub use call::{Call, finish, run};
 pub use error::{Error, ErrorKind};
 pub use limits::RateLimits;
 pub use progenitor_client::{ClientInfo, ResponseValue};

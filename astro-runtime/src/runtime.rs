@@ -197,6 +197,7 @@ impl Runtime {
                         span.record("request_id", id);
                     }
                     if response.status().is_success() {
+                        crate::call::record_response(response.status(), response.headers());
                         let body = read_body(response, self.inner.max_response_bytes).await;
                         attempts.after_body(body, spare.is_some())
                     } else {
