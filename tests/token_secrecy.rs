@@ -7,28 +7,12 @@
 mod common;
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use astro_api::{Call, Client, Error};
 use support::raw::{self, RawServer, Reply};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-/// Collects everything tracing writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The distinctive part of the token: any copy of it, whole or cut, contains this.
 const SECRET_PART: &str = "9f8e7d6c5b4a";
@@ -103,15 +87,7 @@ fn panic_message(result: Result<(), Error>) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_error_path_leaks_the_token() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let captured = common::capture_all_logs();
 
     let workspace = common::workspace(1);
     let mut outcomes: Vec<Result<(), Error>> = Vec::new();
@@ -239,7 +215,7 @@ async fn no_error_path_leaks_the_token() {
     let client_debug = format!("{client:?} {:?} {:?}", client.platform(), client.iam());
     assert!(!client_debug.contains(SECRET_PART));
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     for expected in ["astro_request", "retrying", "TRACE", "throttled"] {
         assert!(logs.contains(expected), "the logs show {expected:?}");
     }

@@ -1,6 +1,8 @@
 //! Helpers shared by the facade's integration tests.
 #![allow(dead_code)]
 
+use std::io::Write;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use astro_api::{Client, RetryPolicy};
@@ -63,4 +65,41 @@ pub async fn first_then(
         .mount(&server)
         .await;
     server
+}
+
+/// Everything tracing writes, from [`capture_all_logs`].
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// The text written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Installs a global subscriber that writes every event and span (entered, exited, closed) at
+/// TRACE level into the returned buffer. Call it once, in a test binary of its own: a scoped
+/// subscriber misses callsites that other threads have already cached as uninteresting.
+pub fn capture_all_logs() -> Captured {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    captured
 }
