@@ -127,8 +127,8 @@ pub fn run(settings: Settings) -> Result<Section, String> {
     section.table(
         &[
             "Decoded into",
-            "ms per page (median)",
-            "Items/s",
+            "CPU ms per page (median)",
+            "Items per CPU second",
             "Bytes allocated per item",
             "Bytes kept per item",
         ],
