@@ -17,7 +17,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 /// The distinctive part of the token: any copy of it, whole or cut, contains this.
 const SECRET_PART: &str = "9f8e7d6c5b4a";
 
-/// Answers with the request's own `Authorization` header in the body, as some proxies do.
+/// Answers with the request's own `Authorization` header in the body and as the request id, as
+/// some proxies do.
 struct Echo(u16);
 
 impl Respond for Echo {
@@ -29,6 +30,7 @@ impl Respond for Echo {
             .unwrap_or_default();
         ResponseTemplate::new(self.0)
             .insert_header("content-type", "text/plain")
+            .insert_header("x-request-id", authorization.as_str())
             .set_body_string(format!("rejected credentials: {authorization}"))
     }
 }
@@ -113,6 +115,14 @@ async fn no_error_path_leaks_the_token() {
     let client = common::client(&echo.uri());
     outcomes.push(get(&client).await);
     outcomes.push(create(&client).await);
+    // The same echo on a success status: a decode error, and a span, with that request id.
+    let echo_ok = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(Echo(200))
+        .mount(&echo_ok)
+        .await;
+    let client = common::client(&echo_ok.uri());
+    outcomes.push(get(&client).await);
 
     // Redirects: to another origin (refused) and within the origin (followed).
     let other = MockServer::start().await;

@@ -4,7 +4,6 @@ use std::cell::RefCell;
 
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
@@ -16,17 +15,20 @@ tokio::task_local! {
 }
 
 /// What a decode error needs to know of the response whose body failed.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct ResponseMeta {
     pub status: StatusCode,
     pub request_id: Option<String>,
+    /// The call's bearer token, to redact should the body have echoed it.
+    pub token: Option<String>,
 }
 
 /// Records the final response of an attempt for the call running in this task, if any.
-pub(crate) fn record_response(status: StatusCode, headers: &HeaderMap) {
+pub(crate) fn record_response(status: StatusCode, request_id: Option<&str>, token: Option<&[u8]>) {
     let meta = ResponseMeta {
         status,
-        request_id: crate::runtime::request_id(headers).map(str::to_string),
+        request_id: request_id.map(str::to_string),
+        token: token.map(|t| String::from_utf8_lossy(t).into_owned()),
     };
     let _ = LAST_RESPONSE.try_with(|slot| *slot.borrow_mut() = Some(meta));
 }

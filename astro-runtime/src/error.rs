@@ -97,11 +97,18 @@ impl Error {
     }
 
     /// Fills in the status and request id of the response a decode error came from.
+    /// The token, if the body echoed it, is redacted from the message and the excerpt.
     pub(crate) fn with_response_meta(mut self, meta: crate::call::ResponseMeta) -> Self {
         if self.details.kind == ErrorKind::Decode {
             self.details.status.get_or_insert(meta.status);
             if self.details.request_id.is_none() {
                 self.details.request_id = meta.request_id;
+            }
+            if let Some(token) = meta.token.filter(|t| t.len() >= 8) {
+                self.details.message = self.details.message.replace(&token, "<redacted>");
+                if let Some(excerpt) = &mut self.details.body_excerpt {
+                    *excerpt = excerpt.replace(&token, "<redacted>");
+                }
             }
         }
         self

@@ -193,11 +193,12 @@ impl Runtime {
             let step = match http.execute(request).instrument(span.clone()).await {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
-                    if let Some(id) = request_id(response.headers()) {
+                    let header_id = request_id(response.headers()).map(|id| self.without_token(id));
+                    if let Some(id) = header_id {
                         span.record("request_id", id);
                     }
                     if response.status().is_success() {
-                        crate::call::record_response(response.status(), response.headers());
+                        crate::call::record_response(response.status(), header_id, self.token());
                         let body = read_body(response, self.inner.max_response_bytes).await;
                         attempts.after_body(body, spare.is_some())
                     } else {
@@ -231,6 +232,15 @@ impl Runtime {
     fn token(&self) -> Option<&[u8]> {
         let authorization = self.inner.authorization.as_ref()?;
         authorization.as_bytes().strip_prefix(b"Bearer ")
+    }
+
+    /// `text`, or `<redacted>` when it contains the token (a server echoing credentials into a
+    /// header must not put them into logs or errors).
+    fn without_token<'t>(&self, text: &'t str) -> &'t str {
+        let leaks = self.token().is_some_and(|token| {
+            token.len() >= 8 && text.as_bytes().windows(token.len()).any(|w| w == token)
+        });
+        if leaks { "<redacted>" } else { text }
     }
 
     /// Adds the runtime's headers and timeout to a request that does not set its own.
