@@ -1,9 +1,7 @@
 //! Reading success bodies inside the runtime: bounded in size, and early enough that a body
 //! that fails part-way (a stalled or reset connection) can still be retried.
 
-use bytes::{Bytes, BytesMut};
-
-use crate::capture::{Parts, parts, rebuild};
+use bytes::Bytes;
 
 /// The error a capped body ends with; [`crate::Error`] reports it as a body error.
 #[derive(Debug, thiserror::Error)]
@@ -20,50 +18,42 @@ pub(crate) enum BodyFailure {
     /// Over the size limit: never worth retrying.
     TooLarge(BodyTooLarge),
     /// The transfer failed part-way (timeout, reset): worth retrying for idempotent calls.
-    Read(reqwest::Error),
+    Read(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// A response whose body was read, or the reason it could not be, with the response's parts.
 pub(crate) struct ReadBody {
-    parts: Parts,
-    extensions: http::Extensions,
+    parts: http::response::Parts,
     pub(crate) outcome: Result<Bytes, BodyFailure>,
 }
 
 /// Reads a whole body, refusing a declared `Content-Length` above `limit` before reading and
-/// stopping as soon as more than `limit` bytes arrive.
-pub(crate) async fn read_body(mut response: reqwest::Response, limit: u64) -> ReadBody {
-    let (parts, extensions) = parts(&response);
+/// stopping as soon as more than `limit` bytes arrive. The response is taken apart, not copied:
+/// its headers move into the result, and a body that arrives in one piece is not copied either.
+pub(crate) async fn read_body(response: reqwest::Response, limit: u64) -> ReadBody {
     let declared = response.content_length();
+    let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
     let outcome = match declared {
         Some(length) if length > limit => Err(BodyFailure::TooLarge(BodyTooLarge {
             limit,
             declared: Some(length),
         })),
         _ => {
-            let mut body = BytesMut::with_capacity(declared.unwrap_or(0) as usize);
-            loop {
-                match response.chunk().await {
-                    Ok(Some(chunk)) => {
-                        if body.len() as u64 + chunk.len() as u64 > limit {
-                            break Err(BodyFailure::TooLarge(BodyTooLarge {
-                                limit,
-                                declared: None,
-                            }));
-                        }
-                        body.extend_from_slice(&chunk);
-                    }
-                    Ok(None) => break Ok(body.freeze()),
-                    Err(error) => break Err(BodyFailure::Read(error)),
+            let limited =
+                http_body_util::Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX));
+            match http_body_util::BodyExt::collect(limited).await {
+                Ok(collected) => Ok(collected.to_bytes()),
+                Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+                    Err(BodyFailure::TooLarge(BodyTooLarge {
+                        limit,
+                        declared: None,
+                    }))
                 }
+                Err(error) => Err(BodyFailure::Read(error)),
             }
         }
     };
-    ReadBody {
-        parts,
-        extensions,
-        outcome,
-    }
+    ReadBody { parts, outcome }
 }
 
 impl ReadBody {
@@ -75,13 +65,13 @@ impl ReadBody {
             Err(failure) => {
                 let error: Box<dyn std::error::Error + Send + Sync> = match failure {
                     BodyFailure::TooLarge(error) => Box::new(error),
-                    BodyFailure::Read(error) => Box::new(error),
+                    BodyFailure::Read(error) => error,
                 };
                 reqwest::Body::wrap_stream(futures::stream::once(
                     async move { Err::<Bytes, _>(error) },
                 ))
             }
         };
-        rebuild(self.parts, self.extensions, body)
+        reqwest::Response::from(http::Response::from_parts(self.parts, body))
     }
 }
