@@ -93,6 +93,14 @@ fn only(
     change
 }
 
+/// Adds `property` to the `required` list of the named schema.
+fn require(document: &mut Value, schema: &str, property: &str) {
+    document["components"]["schemas"][schema]["required"]
+        .as_array_mut()
+        .expect("the schema has a required list")
+        .push(json!(property));
+}
+
 fn at<'a>(value: &'a mut Value, pointer: &str) -> &'a mut Value {
     value
         .pointer_mut(pointer)
@@ -354,10 +362,7 @@ fn properties_of_response_types() {
     // A new required string of a response-only type gets an empty default: decoding is fine.
     let required_string = changes(|d| {
         d["components"]["schemas"]["Thing"]["properties"]["kind"] = json!({"type": "string"});
-        d["components"]["schemas"]["Thing"]["required"]
-            .as_array_mut()
-            .unwrap()
-            .push(json!("kind"));
+        require(d, "Thing", "kind");
     });
     let change = only(
         &required_string,
@@ -371,10 +376,7 @@ fn properties_of_response_types() {
     let required_integer = changes(|d| {
         d["components"]["schemas"]["Thing"]["properties"]["total"] =
             json!({"type": "integer", "format": "int32"});
-        d["components"]["schemas"]["Thing"]["required"]
-            .as_array_mut()
-            .unwrap()
-            .push(json!("total"));
+        require(d, "Thing", "total");
     });
     let change = only(
         &required_integer,
@@ -409,10 +411,7 @@ fn properties_of_response_types() {
     );
     assert_eq!(change.detail, "Option<i64> -> Option<i32>");
     let now_required = changes(|d| {
-        d["components"]["schemas"]["Thing"]["required"]
-            .as_array_mut()
-            .unwrap()
-            .push(json!("count"))
+        require(d, "Thing", "count");
     });
     let change = only(
         &now_required,
@@ -427,10 +426,7 @@ fn properties_of_response_types() {
     let mut old = base();
     old["components"]["schemas"]["Thing"]["properties"]["nickname"] = json!({"type": "string"});
     let mut new = old.clone();
-    new["components"]["schemas"]["Thing"]["required"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!("nickname"));
+    require(&mut new, "Thing", "nickname");
     let change = only(
         &report(&old, &new).changes,
         Impact::Compile,
@@ -441,10 +437,7 @@ fn properties_of_response_types() {
     assert_eq!(change.detail, "Option<String> -> String");
     // A response array that becomes required keeps its type (`Vec`, empty by default).
     let array_required = changes(|d| {
-        d["components"]["schemas"]["Thing"]["required"]
-            .as_array_mut()
-            .unwrap()
-            .push(json!("labels"))
+        require(d, "Thing", "labels");
     });
     assert!(array_required.is_empty(), "{array_required:#?}");
 }
@@ -463,10 +456,7 @@ fn properties_of_request_types() {
         Some("extra"),
     );
     let note_required = changes(|d| {
-        d["components"]["schemas"]["UpdateThingRequest"]["required"]
-            .as_array_mut()
-            .unwrap()
-            .push(json!("note"))
+        require(d, "UpdateThingRequest", "note");
     });
     only(
         &note_required,
@@ -476,10 +466,7 @@ fn properties_of_request_types() {
         Some("note"),
     );
     let tags_required = changes(|d| {
-        d["components"]["schemas"]["UpdateThingRequest"]["required"]
-            .as_array_mut()
-            .unwrap()
-            .push(json!("tags"))
+        require(d, "UpdateThingRequest", "tags");
     });
     let change = only(
         &tags_required,
