@@ -40,7 +40,7 @@ fn run() -> Result<(), String> {
         for operation in document.operations() {
             let decode = match operation.success_schema {
                 Some(_) => format!(
-                    "Some(crate::decode_as::<<::{krate}::builder::{builder}<'static> as ::astro_runtime::Call>::Output>)",
+                    "Some(crate::decode_as::<<::{krate}::builder::{builder}<'static> as ::astro_api_core::Call>::Output>)",
                     builder = naming::pascal(&operation.id)
                 ),
                 None => "None".to_string(),

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use astro_runtime::{Error, Runtime};
+use astro_api_core::{Error, Runtime};
 use reqwest::header::HeaderValue;
 
 use crate::config::{ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT};
@@ -88,7 +88,7 @@ impl Client {
             .attempt_timeout(
                 builder
                     .timeout
-                    .unwrap_or(Some(astro_runtime::DEFAULT_ATTEMPT_TIMEOUT)),
+                    .unwrap_or(Some(astro_api_core::DEFAULT_ATTEMPT_TIMEOUT)),
             );
         if let Some(retry) = builder.retry.take() {
             runtime = runtime.retry(retry);

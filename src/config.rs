@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use astro_runtime::{RateLimits, RetryPolicy};
+use astro_api_core::{RateLimits, RetryPolicy};
 use reqwest::Url;
 
 use crate::token::Token;

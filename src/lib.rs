@@ -6,7 +6,7 @@ mod config;
 pub mod pagination;
 mod token;
 
-pub use astro_runtime::{
+pub use astro_api_core::{
     Call, ClientInfo, Error, ErrorKind, RateLimits, ResponseValue, RetryPolicy,
 };
 pub use client::{Client, Org, USER_AGENT};

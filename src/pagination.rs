@@ -8,7 +8,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use astro_runtime::{Call, Error};
+use astro_api_core::{Call, Error};
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use serde::Serialize;
 

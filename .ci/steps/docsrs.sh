@@ -22,7 +22,7 @@ started=$(date +%s)
 
 # Library crates that get published, in dependency order; publish = false crates are skipped.
 # DOCSRS_CRATES="a b" narrows the run while iterating.
-read -r -a candidates <<< "${DOCSRS_CRATES:-astro-spec astro-codegen astro-runtime astro-platform astro-iam astro-sandbox astro-api}"
+read -r -a candidates <<< "${DOCSRS_CRATES:-astro-spec astro-codegen astro-api-core astro-platform astro-iam astro-sandbox astro-api}"
 crates=()
 for name in "${candidates[@]}"; do
   manifest=$( [ "$name" = astro-api ] && echo Cargo.toml || echo "$name/Cargo.toml" )

@@ -244,7 +244,7 @@ fn facade(base: &str, limits: Option<RateLimits>) -> Result<Client, String> {
 
 /// The generated Platform client with a runtime set as the facade sets it, rate limits off.
 fn generated(base: &str) -> Result<astro_platform::Client, String> {
-    let runtime = astro_runtime::Runtime::builder()
+    let runtime = astro_api_core::Runtime::builder()
         .bearer_token(TOKEN)
         .map_err(|e| e.to_string())?
         .rate_limits(None)

@@ -220,7 +220,7 @@ pub fn variant_names(values: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The `enums` module of a generated crate: one `astro_runtime::open_enum!` invocation per enum.
+/// The `enums` module of a generated crate: one `astro_api_core::open_enum!` invocation per enum.
 pub fn render(enums: &[OpenEnum]) -> TokenStream {
     let items = enums.iter().map(|e| {
         let name = format_ident!("{}", e.name);
@@ -233,7 +233,7 @@ pub fn render(enums: &[OpenEnum]) -> TokenStream {
             .map(|v| format_ident!("{}", v));
         let values = &e.values;
         quote! {
-            ::astro_runtime::open_enum! {
+            ::astro_api_core::open_enum! {
                 #[doc = #doc]
                 pub enum #name { #( #variants = #values, )* }
             }

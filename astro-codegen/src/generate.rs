@@ -1,5 +1,5 @@
 //! Running progenitor on a prepared document, plus the glue this project adds to every
-//! generated crate: the open enums and one `astro_runtime::Call` impl per operation.
+//! generated crate: the open enums and one `astro_api_core::Call` impl per operation.
 
 use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
@@ -38,7 +38,7 @@ pub fn settings(open_enums: &[OpenEnum]) -> GenerationSettings {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
-        .with_inner_type(quote!(::astro_runtime::Runtime))
+        .with_inner_type(quote!(::astro_api_core::Runtime))
         .with_hooks(HooksMode::Expected);
     for open_enum in open_enums {
         settings.with_replacement(
@@ -104,8 +104,8 @@ fn schema_type(schema: &Value) -> Option<TokenStream> {
     None
 }
 
-/// One `astro_runtime::Call` impl per operation: `builder.call().await` gives the decoded body
-/// or one `astro_runtime::Error`.
+/// One `astro_api_core::Call` impl per operation: `builder.call().await` gives the decoded body
+/// or one `astro_api_core::Error`.
 fn call_impls(operations: &[Operation]) -> Result<TokenStream, GenerateError> {
     let impls = operations
         .iter()
@@ -116,15 +116,15 @@ fn call_impls(operations: &[Operation]) -> Result<TokenStream, GenerateError> {
             let method = &operation.method;
             let path = &operation.path;
             Ok(quote! {
-                impl<'a> ::astro_runtime::Call for builder::#builder<'a> {
+                impl<'a> ::astro_api_core::Call for builder::#builder<'a> {
                     type Output = #output;
                     const OPERATION_ID: &'static str = #id;
                     const METHOD: &'static str = #method;
                     const PATH: &'static str = #path;
                     fn call(self) -> impl ::std::future::Future<
-                        Output = ::std::result::Result<Self::Output, ::astro_runtime::Error>,
+                        Output = ::std::result::Result<Self::Output, ::astro_api_core::Error>,
                     > + Send {
-                        ::astro_runtime::run(Self::OPERATION_ID, self.send())
+                        ::astro_api_core::run(Self::OPERATION_ID, self.send())
                     }
                 }
             })

@@ -316,7 +316,7 @@ fn case(
             let client = client(&server);
             let call = client.#method() #( #calls )*;
             case.check_constants(&call);
-            let output = ::astro_runtime::Call::call(call).await;
+            let output = ::astro_api_core::Call::call(call).await;
             case.check(&server, output).await;
         }
     })
@@ -345,7 +345,7 @@ fn refusal_case(operation: &Operation) -> Option<TokenStream> {
         async fn #test() {
             let server = ::wiremock::MockServer::start().await;
             let client = client(&server);
-            let result = ::astro_runtime::Call::call(client.#method()).await;
+            let result = ::astro_api_core::Call::call(client.#method()).await;
             ::astro_conformance::check_refused(&server, #id, result, &[ #( #required ),* ]).await;
         }
     })

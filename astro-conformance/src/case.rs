@@ -3,7 +3,7 @@
 
 use std::fmt::Debug;
 
-use astro_runtime::{Call, ErrorKind};
+use astro_api_core::{Call, ErrorKind};
 use serde::Serialize;
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -87,7 +87,7 @@ impl Case {
     pub async fn check<O: Serialize + Debug>(
         &self,
         server: &MockServer,
-        output: Result<O, astro_runtime::Error>,
+        output: Result<O, astro_api_core::Error>,
     ) {
         let mut problems = Vec::new();
         match output {
@@ -234,7 +234,7 @@ impl Case {
 pub async fn check_refused<O: Debug>(
     server: &MockServer,
     operation_id: &str,
-    result: Result<O, astro_runtime::Error>,
+    result: Result<O, astro_api_core::Error>,
     required: &[&str],
 ) {
     match result {

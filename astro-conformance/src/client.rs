@@ -21,9 +21,9 @@ pub fn http_client() -> reqwest::Client {
 
 /// A runtime that sends every call exactly once (no retries, no client-side rate limits), so
 /// that the server sees one request per call.
-pub fn runtime() -> astro_runtime::Runtime {
-    astro_runtime::Runtime::builder()
-        .retry(astro_runtime::RetryPolicy::disabled())
+pub fn runtime() -> astro_api_core::Runtime {
+    astro_api_core::Runtime::builder()
+        .retry(astro_api_core::RetryPolicy::disabled())
         .rate_limits(None)
         .build()
 }

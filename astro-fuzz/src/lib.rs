@@ -3,13 +3,13 @@
 //! [`OPERATIONS`] lists every operation of the pinned specs (written by the build script from
 //! the specs, so a regenerated spec is covered without new code); each one with a success body
 //! has a decoder into its generated output type that goes through the same path as a real
-//! call ([`astro_runtime::finish`] after `serde_json`, as progenitor's generated code does).
-//! The error path is fuzzed through [`astro_runtime::Error::from_response`], the runtime's
+//! call ([`astro_api_core::finish`] after `serde_json`, as progenitor's generated code does).
+//! The error path is fuzzed through [`astro_api_core::Error::from_response`], the runtime's
 //! capture of a non-success response.
 //!
 //! The tests in `tests/` feed every decoder arbitrary bytes, arbitrary JSON values and mutated
 //! spec samples, and the error path arbitrary statuses, headers and bodies: nothing may panic
-//! or hang, and every failure must be a [`astro_runtime::ErrorKind::Decode`] error that names
+//! or hang, and every failure must be a [`astro_api_core::ErrorKind::Decode`] error that names
 //! what went wrong.
 //!
 //! # Running a long fuzz
@@ -28,7 +28,7 @@
 
 pub mod json;
 
-use astro_runtime::{Error, ResponseValue};
+use astro_api_core::{Error, ResponseValue};
 use serde::de::DeserializeOwned;
 
 /// Decodes a success body of the operation named by its first argument.
@@ -65,7 +65,7 @@ impl Operation {
 include!(concat!(env!("OUT_DIR"), "/decoders.rs"));
 
 /// Decodes `body` into `T` the way a generated operation does (`serde_json`, then
-/// [`astro_runtime::finish`], which names the failing field).
+/// [`astro_api_core::finish`], which names the failing field).
 pub fn decode_as<T: DeserializeOwned>(
     operation_id: &'static str,
     body: &[u8],
@@ -81,5 +81,5 @@ pub fn decode_as<T: DeserializeOwned>(
             cause,
         )),
     };
-    astro_runtime::finish::<T>(operation_id, result).map(drop)
+    astro_api_core::finish::<T>(operation_id, result).map(drop)
 }

@@ -7,9 +7,9 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
+use astro_api_core::{Error, ErrorKind};
 use astro_fuzz::json::{self, Mutation};
 use astro_fuzz::{OPERATIONS, Operation};
-use astro_runtime::{Error, ErrorKind};
 use astro_spec::Document;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};

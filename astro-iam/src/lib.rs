@@ -3,19 +3,19 @@
 //! document (see `openapi/pins.toml` in the repository).
 //!
 //! Every operation is a method of [`Client`] returning a builder; `send()` gives progenitor's
-//! `ResponseValue`, and `call()` (from [`astro_runtime::Call`]) gives the decoded body or one
-//! [`astro_runtime::Error`] that keeps the status, request id and body. Enums are open: see
+//! `ResponseValue`, and `call()` (from [`astro_api_core::Call`]) gives the decoded body or one
+//! [`astro_api_core::Error`] that keeps the status, request id and body. Enums are open: see
 //! [`enums`]. Most users reach this crate through the `astro-api` facade.
 //!
 //! ```no_run
-//! use astro_runtime::Call;
+//! use astro_api_core::Call;
 //!
-//! # async fn run() -> Result<(), astro_runtime::Error> {
+//! # async fn run() -> Result<(), astro_api_core::Error> {
 //! let http = reqwest::Client::new();
 //! let client = astro_iam::Client::new_with_client(
 //!     "https://api.astronomer.io/iam/v1beta1",
 //!     http,
-//!     astro_runtime::Runtime::new(),
+//!     astro_api_core::Runtime::new(),
 //! );
 //! let page = client.list_teams().organization_id("my-org").call().await?;
 //! for team in page.teams {
@@ -31,4 +31,4 @@ include!(concat!(env!("OUT_DIR"), "/client.rs"));
 /// The OpenAPI document this crate was generated from (YAML), as pinned in `openapi/pins.toml`.
 pub const SPEC_YAML: &str = include_str!("../openapi/iam.yaml");
 
-astro_runtime::client_hooks!(Client);
+astro_api_core::client_hooks!(Client);

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeSet;
 
+use astro_api_core::{Call, Runtime};
 use astro_iam::types as iam_types;
 use astro_platform::types as platform_types;
-use astro_runtime::{Call, Runtime};
 use astro_sandbox::Sandbox;
 use astro_spec::Document;
 use astro_spec::samples::sample;

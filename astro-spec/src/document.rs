@@ -184,6 +184,48 @@ impl Document {
         found
     }
 
+    /// The part of the document that one area (crate) of a pin takes: the operations whose tags
+    /// it selects, and the component schemas those reach. Path items left without operations
+    /// are dropped.
+    pub fn select_area(&self, area: &crate::Area) -> Document {
+        let mut value = self.value.clone();
+        if let Some(paths) = value.get_mut("paths").and_then(Value::as_object_mut) {
+            for item in paths.values_mut() {
+                let Some(item) = item.as_object_mut() else {
+                    continue;
+                };
+                item.retain(|key, op| {
+                    if !operations::METHODS.contains(&key.as_str()) {
+                        return true;
+                    }
+                    let tags: Vec<String> = op
+                        .get("tags")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect();
+                    area.takes(&tags)
+                });
+            }
+            paths.retain(|_, item| {
+                operations::METHODS
+                    .iter()
+                    .any(|method| item.get(*method).is_some())
+            });
+        }
+        let roots: Vec<Value> = value.get("paths").cloned().into_iter().collect();
+        let used = Self::reachable_schemas(&value, &roots);
+        if let Some(schemas) = value
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+        {
+            schemas.retain(|name, _| used.contains(name));
+        }
+        Document { value }
+    }
+
     /// Every operation, in document order.
     pub fn operations(&self) -> Vec<Operation> {
         operations::collect(self)
@@ -238,6 +280,21 @@ mod tests {
     use super::*;
 
     const MINIMAL: &str = "openapi: 3.0.3\ninfo: {title: t, version: v1}\npaths:\n  /a:\n    get:\n      operationId: GetA\n      responses:\n        200: {description: ok}\n";
+
+    #[test]
+    fn an_area_keeps_its_operations_and_the_schemas_they_reach() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1.0'}\npaths:\n  /a:\n    get:\n      operationId: GetA\n      tags: [A]\n      responses:\n        200: {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Outer'}}}}\n  /b:\n    get:\n      operationId: GetB\n      tags: [B]\n      responses:\n        200: {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/OnlyB'}}}}\ncomponents:\n  schemas:\n    Outer: {type: object, properties: {inner: {$ref: '#/components/schemas/Inner'}}}\n    Inner: {type: string}\n    OnlyB: {type: string}\n";
+        let doc = Document::parse(yaml.as_bytes()).unwrap();
+        let area = crate::Area {
+            crate_dir: "x".into(),
+            tags: vec!["A".into()],
+        };
+        let part = doc.select_area(&area);
+        assert_eq!(part.operation_ids(), ["GetA"]);
+        let names: Vec<String> = part.schemas().keys().cloned().collect();
+        assert_eq!(names, ["Inner", "Outer"]);
+        assert!(part.value().pointer("/paths/~1b").is_none());
+    }
 
     #[test]
     fn parses_yaml_with_integer_keys() {

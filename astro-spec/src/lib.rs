@@ -37,4 +37,4 @@ pub mod samples;
 
 pub use document::{Document, DocumentError};
 pub use operations::{Operation, Pagination, Parameter, ParameterLocation};
-pub use pins::{ApiPin, Pins};
+pub use pins::{ApiPin, Area, Pins};

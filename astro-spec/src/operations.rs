@@ -33,6 +33,8 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// The operation's summary, if any.
     pub summary: Option<String>,
+    /// The operation's tags (the area of the API it belongs to).
+    pub tags: Vec<String>,
 }
 
 /// Where a parameter goes.
@@ -88,14 +90,24 @@ impl Operation {
         self.parameters.iter().find(|p| p.name == name)
     }
 
-    /// Whether this operation is a create-style POST that Astro does not treat as idempotent.
+    /// Whether sending this operation twice has the effect of sending it once, so that it may
+    /// be retried after it may have reached the server. This is the one place the rule lives;
+    /// the generated operation tables carry its answer to the runtime.
     ///
-    /// Astro's documented rule: update POSTs are idempotent, other POSTs create something.
+    /// Astro's documented rule: GET and DELETE are idempotent, and so are the update POSTs
+    /// (`Update…`); every other POST (or PATCH) creates or triggers something.
     pub fn is_idempotent(&self) -> bool {
         match self.method.as_str() {
-            "POST" => self.id.starts_with("Update"),
+            "POST" | "PATCH" => self.id.starts_with("Update"),
             _ => true,
         }
+    }
+
+    /// Whether the operation belongs to one organization: its path has `{organizationId}`.
+    pub fn is_org_scoped(&self) -> bool {
+        self.parameters
+            .iter()
+            .any(|p| p.name == "organizationId" && p.location == ParameterLocation::Path)
     }
 }
 
@@ -159,6 +171,14 @@ fn read_operation(document: &Document, path: &str, method: &str, op: &Value) -> 
             .get("summary")
             .and_then(Value::as_str)
             .map(str::to_string),
+        tags: op
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
     };
     operation.pagination = pagination(document, &operation);
     operation

@@ -11,11 +11,18 @@ const HEADER: &str = "\
 #
 # The documents themselves are Astronomer's work and are never committed: `cargo xtask fetch`
 # downloads each one (from `--from`, `$ASTRO_SPEC_MIRROR`, or `url`), checks its sha256 against
-# this file, and writes it to `openapi/<name>/<version>.yaml` and `<crate>/openapi/<name>.yaml`.
-# `cargo xtask regen` refreshes the documents and rewrites this file.
+# this file, and writes it to `openapi/<name>/v<version>.yaml` and, for every crate generated
+# from it, `<crate>/openapi/<name>.yaml`. `cargo xtask regen` refreshes the documents and
+# rewrites this file.
 #
-# Adding an API is one `[[api]]` entry here plus a small crate whose build script calls
-# `astro_codegen::build::generate_client`.
+# Each `[[api.area]]` is one generated crate: it takes the operations whose tags are listed
+# (every operation when `tags` is absent). Every operation must fall in exactly one area.
+# A document with a `feature` is generated only when that cargo feature of the crate is on, as a
+# module named after the feature (`astro_platform::v1beta1`).
+#
+# Adding an API version is an `[[api]]` entry here; a new area is a small crate whose build
+# script calls `astro_codegen::build::generate_client`. The generated crates read this file
+# through their own `openapi/pins.toml` (a link to it).
 ";
 
 /// The whole pins file.
@@ -40,9 +47,31 @@ pub struct ApiPin {
     pub sha256: String,
     /// The date (YYYY-MM-DD) the document was pinned.
     pub taken: String,
-    /// The crate directory generated from this document.
+    /// The cargo feature that turns this document on in its crates, which then generate it as
+    /// a module of that name; `None` for the crates' default API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+    /// The crates generated from this document, each taking the operations of some tags.
+    #[serde(rename = "area")]
+    pub areas: Vec<Area>,
+}
+
+/// One crate generated from (part of) a pinned document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Area {
+    /// The crate directory (and package name), such as `astro-platform`.
     #[serde(rename = "crate")]
     pub crate_dir: String,
+    /// The tags whose operations this crate takes; empty for every operation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+impl Area {
+    /// Whether an operation with these tags belongs to this area.
+    pub fn takes(&self, tags: &[String]) -> bool {
+        self.tags.is_empty() || tags.iter().any(|tag| self.tags.contains(tag))
+    }
 }
 
 /// Why the pins file could not be read.
@@ -96,11 +125,16 @@ impl Pins {
                         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
                     && !s.starts_with('.')
             };
-            if !safe(&pin.name) || !safe(&pin.version) || !safe(&pin.crate_dir) {
+            let crates_safe = pin.areas.iter().all(|area| safe(&area.crate_dir));
+            let feature_safe = pin.feature.as_deref().is_none_or(safe);
+            if !safe(&pin.name) || !safe(&pin.version) || !crates_safe || !feature_safe {
                 return Err(format!(
-                    "api `{}`: name, version and crate must be plain path segments",
+                    "api `{}`: name, version, feature and crates must be plain path segments",
                     pin.name
                 ));
+            }
+            if pin.areas.is_empty() {
+                return Err(format!("api `{}`: no `[[api.area]]` names a crate", pin.name));
             }
             if pin.sha256.len() != 64 || !pin.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
                 return Err(format!("api `{}`: sha256 is not 64 hex digits", pin.name));
@@ -119,26 +153,89 @@ impl Pins {
     pub fn get(&self, name: &str) -> Option<&ApiPin> {
         self.api.iter().find(|pin| pin.name == name)
     }
+
+    /// The pins generated into one crate, with that crate's area of each.
+    pub fn for_crate<'a>(
+        &'a self,
+        crate_dir: &'a str,
+    ) -> impl Iterator<Item = (&'a ApiPin, &'a Area)> + 'a {
+        self.api.iter().flat_map(move |pin| {
+            pin.areas
+                .iter()
+                .filter(move |area| area.crate_dir == crate_dir)
+                .map(move |area| (pin, area))
+        })
+    }
 }
 
 impl ApiPin {
-    /// Where the canonical copy of the document lives: `openapi/<name>/<version>.yaml`.
+    /// The version as it appears in file names and upstream URLs: `v1beta1`, `v1.0`
+    /// (`info.version` with a leading `v` when it has none).
+    pub fn file_version(&self) -> String {
+        if self.version.starts_with('v') {
+            self.version.clone()
+        } else {
+            format!("v{}", self.version)
+        }
+    }
+
+    /// Where the canonical copy of the document lives: `openapi/<name>/<file version>.yaml`.
     pub fn openapi_path(&self, root: &Path) -> PathBuf {
         root.join("openapi")
             .join(&self.name)
-            .join(format!("{}.yaml", self.version))
+            .join(format!("{}.yaml", self.file_version()))
     }
 
-    /// Where the generated crate's build script reads it: `<crate>/openapi/<name>.yaml`.
-    pub fn crate_spec_path(&self, root: &Path) -> PathBuf {
-        root.join(&self.crate_dir)
-            .join("openapi")
-            .join(format!("{}.yaml", self.name))
+    /// Where each generated crate's build script reads it: `<crate>/openapi/<name>.yaml`.
+    pub fn crate_spec_paths(&self, root: &Path) -> Vec<PathBuf> {
+        self.areas
+            .iter()
+            .map(|area| Self::spec_in_crate(&root.join(&area.crate_dir), &self.name))
+            .collect()
     }
 
-    /// The mirror-relative path of the document: `<name>/<version>.yaml`.
+    /// The document's place inside a crate directory: `<crate>/openapi/<name>.yaml`.
+    pub fn spec_in_crate(crate_root: &Path, name: &str) -> PathBuf {
+        crate_root.join("openapi").join(format!("{name}.yaml"))
+    }
+
+    /// The mirror-relative path of the document: `<name>/<file version>.yaml`.
     pub fn mirror_path(&self) -> String {
-        format!("{}/{}.yaml", self.name, self.version)
+        format!("{}/{}.yaml", self.name, self.file_version())
+    }
+
+    /// The area each operation of a document belongs to, by its tags. An operation in no area,
+    /// or in more than one, is an error that names it.
+    pub fn check_areas(&self, operations: &[crate::Operation]) -> Result<(), String> {
+        for operation in operations {
+            let areas: Vec<&str> = self
+                .areas
+                .iter()
+                .filter(|area| area.takes(&operation.tags))
+                .map(|area| area.crate_dir.as_str())
+                .collect();
+            match areas.as_slice() {
+                [_] => {}
+                [] => {
+                    return Err(format!(
+                        "{}: operation {} (tags {:?}) is in no area of openapi/pins.toml; \
+                         add one of its tags to a crate's `tags`",
+                        self.name, operation.id, operation.tags
+                    ));
+                }
+                several => {
+                    return Err(format!(
+                        "{}: operation {} (tags {:?}) is in more than one area ({}); \
+                         its tags must select exactly one crate",
+                        self.name,
+                        operation.id,
+                        operation.tags,
+                        several.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -155,11 +252,55 @@ mod tests {
     fn round_trips_and_checks_entries() {
         let text = "[[api]]\nname='x'\ntitle='X'\nversion='v1'\nurl='u'\nsha256='".to_string()
             + &"a".repeat(64)
-            + "'\ntaken='2026-01-01'\ncrate='astro-x'\n";
+            + "'\ntaken='2026-01-01'\n[[api.area]]\ncrate='astro-x'\n";
         let pins = Pins::parse(&text).unwrap();
         assert_eq!(Pins::parse(&pins.to_toml()).unwrap(), pins);
         assert!(Pins::parse(&text.replace("name='x'", "name='../x'")).is_err());
         assert!(Pins::parse(&text.replace(&"a".repeat(64), "abc")).is_err());
+        assert!(Pins::parse(&text.replace("crate='astro-x'", "crate='../x'")).is_err());
+    }
+
+    fn operation(id: &str, tags: &[&str]) -> crate::Operation {
+        crate::Operation {
+            id: id.into(),
+            method: "GET".into(),
+            path: "/".into(),
+            parameters: Vec::new(),
+            request_body: None,
+            request_body_required: false,
+            success_status: 200,
+            success_schema: None,
+            pagination: None,
+            summary: None,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn every_operation_falls_in_exactly_one_area() {
+        let area = |krate: &str, tags: &[&str]| Area {
+            crate_dir: krate.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+        };
+        let pin = ApiPin {
+            name: "astro".into(),
+            title: "Astro API".into(),
+            version: "1.0".into(),
+            url: "u".into(),
+            sha256: "a".repeat(64),
+            taken: "2026-01-01".into(),
+            feature: None,
+            areas: vec![area("p", &["Cluster"]), area("i", &["User", "Team"])],
+        };
+        assert_eq!(pin.file_version(), "v1.0");
+        assert_eq!(pin.mirror_path(), "astro/v1.0.yaml");
+        assert!(pin.check_areas(&[operation("A", &["Cluster"]), operation("B", &["Team"])]).is_ok());
+        let none = pin.check_areas(&[operation("ListAudit", &["Audit"])]).unwrap_err();
+        assert!(none.contains("ListAudit") && none.contains("no area"), "{none}");
+        let both = pin
+            .check_areas(&[operation("Mixed", &["Cluster", "User"])])
+            .unwrap_err();
+        assert!(both.contains("Mixed") && both.contains("p, i"), "{both}");
     }
 
     #[test]

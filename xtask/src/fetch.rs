@@ -14,7 +14,7 @@ pub fn run(root: &Path, args: &SourceArgs, locked: bool) -> Result<(), String> {
     let pins = Pins::load(root).map_err(|e| e.to_string())?;
     for pin in selected(&pins, args)? {
         let canonical = pin.openapi_path(root);
-        let in_crate = pin.crate_spec_path(root);
+        let in_crates = pin.crate_spec_paths(root);
         let present = |path: &Path| {
             std::fs::read(path)
                 .ok()
@@ -22,7 +22,7 @@ pub fn run(root: &Path, args: &SourceArgs, locked: bool) -> Result<(), String> {
         };
         let bytes = match (locked, present(&canonical)) {
             (false, Some(bytes)) => {
-                if present(&in_crate).is_some() {
+                if in_crates.iter().all(|path| present(path).is_some()) {
                     continue;
                 }
                 bytes
@@ -42,7 +42,9 @@ pub fn run(root: &Path, args: &SourceArgs, locked: bool) -> Result<(), String> {
                 bytes
             }
         };
-        write_all_atomically(&[(canonical, bytes.clone()), (in_crate, bytes)])?;
+        let mut writes = vec![(canonical, bytes.clone())];
+        writes.extend(in_crates.into_iter().map(|path| (path, bytes.clone())));
+        write_all_atomically(&writes)?;
     }
     Ok(())
 }

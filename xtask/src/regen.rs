@@ -71,7 +71,9 @@ pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
             .get(&candidate.pin.name)
             .ok_or_else(|| format!("{} vanished from the pins", candidate.pin.name))?;
         writes.push((pin.openapi_path(root), candidate.bytes.clone()));
-        writes.push((pin.crate_spec_path(root), candidate.bytes.clone()));
+        for path in pin.crate_spec_paths(root) {
+            writes.push((path, candidate.bytes.clone()));
+        }
     }
     if new_pins != pins {
         writes.push((Pins::path(root), new_pins.to_toml().into_bytes()));
@@ -157,10 +159,10 @@ fn changelog_write(root: &Path, changed: &Report) -> Result<(PathBuf, Vec<u8>), 
 
 /// The current copy of an API's document, as the generated crate is built from it.
 fn previous(root: &Path, pin: &ApiPin) -> Option<(Vec<u8>, Document)> {
-    [pin.openapi_path(root), pin.crate_spec_path(root)]
-        .iter()
+    std::iter::once(pin.openapi_path(root))
+        .chain(pin.crate_spec_paths(root))
         .find_map(|path| {
-            let bytes = std::fs::read(path).ok()?;
+            let bytes = std::fs::read(&path).ok()?;
             let document = Document::parse(&bytes).ok()?;
             Some((bytes, document))
         })
@@ -172,8 +174,10 @@ fn version_writes(root: &Path, pins: &Pins) -> Result<Vec<(PathBuf, Vec<u8>)>, S
     let lock_path = root.join("Cargo.lock");
     let lock = std::fs::read_to_string(&lock_path).ok();
     let mut new_lock = lock.clone();
-    for pin in &pins.api {
-        let manifest_path = root.join(&pin.crate_dir).join("Cargo.toml");
+    // A crate's version names its default document (the pin without a feature).
+    let defaults = pins.api.iter().filter(|pin| pin.feature.is_none());
+    for (pin, area) in defaults.flat_map(|pin| pin.areas.iter().map(move |area| (pin, area))) {
+        let manifest_path = root.join(&area.crate_dir).join("Cargo.toml");
         let manifest = std::fs::read_to_string(&manifest_path)
             .map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))?;
         let updated =

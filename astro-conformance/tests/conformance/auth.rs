@@ -1,7 +1,7 @@
 //! Bearer tokens reach the server for both APIs, and never show in `Debug` output. (Every
 //! emitted operation test also checks the header, sent by the caller's `reqwest::Client`.)
 
-use astro_runtime::Call;
+use astro_api_core::Call;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -69,8 +69,8 @@ async fn a_token_given_to_the_runtime_reaches_both_apis_and_stays_out_of_debug_o
         .mount(&server)
         .await;
     let token = "runtime-token-123";
-    let runtime = astro_runtime::Runtime::builder()
-        .retry(astro_runtime::RetryPolicy::disabled())
+    let runtime = astro_api_core::Runtime::builder()
+        .retry(astro_api_core::RetryPolicy::disabled())
         .rate_limits(None)
         .bearer_token(token)
         .expect("a plain token is a valid header value")

@@ -1,8 +1,8 @@
 //! Error statuses at the generated-client level: whatever the body (the documented JSON
-//! `Error`, the gateway's plain text, an HTML page), the caller gets one `astro_runtime::Error`
+//! `Error`, the gateway's plain text, an HTML page), the caller gets one `astro_api_core::Error`
 //! with the status and what the body said. These guard the runtime's error capture.
 
-use astro_runtime::{Call, Error, ErrorKind};
+use astro_api_core::{Call, Error, ErrorKind};
 use astro_spec::Document;
 use serde_json::Value;
 use wiremock::matchers::any;

@@ -68,7 +68,7 @@ pub struct SchemaModel {
 pub enum SchemaKind {
     /// A struct with one field per property.
     Struct(BTreeMap<String, Field>),
-    /// An open enum (`astro_runtime::open_enum!`): its known values.
+    /// An open enum (`astro_api_core::open_enum!`): its known values.
     Enum(Vec<String>),
     /// Anything else (an alias, a map, a `oneOf`...): its Rust type.
     Other(String),

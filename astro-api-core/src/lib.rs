@@ -16,7 +16,7 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use astro_runtime::{RateLimits, RetryPolicy, Runtime};
+//! use astro_api_core::{RateLimits, RetryPolicy, Runtime};
 //!
 //! let runtime = Runtime::builder()
 //!     .retry(RetryPolicy::default().with_max_attempts(3))

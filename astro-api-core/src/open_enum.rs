@@ -4,7 +4,7 @@
 /// keeps any other value the server sends and serialises it back unchanged.
 ///
 /// ```
-/// astro_runtime::open_enum! {
+/// astro_api_core::open_enum! {
 ///     /// A size.
 ///     pub enum Size { Small = "SMALL", Large = "LARGE", }
 /// }

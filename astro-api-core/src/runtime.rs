@@ -68,7 +68,7 @@ impl Default for RuntimeBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             authorization: None,
             user_agent: HeaderValue::from_static(concat!(
-                "astro-runtime/",
+                "astro-api-core/",
                 env!("CARGO_PKG_VERSION")
             )),
             attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
