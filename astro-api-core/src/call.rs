@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
+use crate::operation::Operation;
 
 tokio::task_local! {
     /// The status and request id of the last response of the call running in this task, set by
@@ -37,14 +38,14 @@ pub(crate) fn record_response(status: StatusCode, request_id: Option<&str>, toke
 /// [`Error`] tagged with the operation; a decode error also keeps the response's status and
 /// request id. This is what every generated `Call::call` runs.
 pub async fn run<T: DeserializeOwned>(
-    operation_id: &'static str,
+    operation: &'static Operation,
     send: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,
 ) -> Result<T, Error> {
     LAST_RESPONSE
         .scope(RefCell::new(None), async move {
             let result = send.await;
             let meta = LAST_RESPONSE.with(|slot| slot.borrow_mut().take());
-            finish(operation_id, result).map_err(|error| match meta {
+            finish(operation.id, result).map_err(|error| match meta {
                 Some(meta) => error.with_response_meta(meta),
                 None => error,
             })
@@ -52,19 +53,17 @@ pub async fn run<T: DeserializeOwned>(
         .await
 }
 
-/// An operation builder that can be sent, giving the decoded body or one [`Error`].
+/// An operation builder that can be sent, giving the decoded body or one [`Error`], for code
+/// that is generic over operations.
 ///
-/// Generated for every operation of every generated crate:
-/// `client.get_workspace().organization_id(o).workspace_id(w).call().await?`.
+/// Every builder of every generated crate implements it, and also has the same `call()` as an
+/// inherent method, so that `client.get_workspace().workspace_id(w).call().await?` needs no
+/// import.
 pub trait Call: Sized {
     /// The decoded success body (`()` for 204 responses).
     type Output;
-    /// The operation id from the spec.
-    const OPERATION_ID: &'static str;
-    /// The HTTP method.
-    const METHOD: &'static str;
-    /// The path template.
-    const PATH: &'static str;
+    /// The operation: its id, method, path and retry and pagination facts.
+    const OPERATION: &'static Operation;
 
     /// Sends the request and decodes the response.
     fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send;

@@ -1,13 +1,14 @@
 //! Runtime shared by the generated Astro API clients (`astro-platform`, `astro-iam`).
 //!
 //! Each generated crate implements progenitor's `ClientHooks` for its `Client` by calling
-//! [`Runtime::execute`], so every call made through a generated client gets the same behaviour,
-//! with or without the `astro-api` facade:
+//! [`Runtime::execute`] with the generated [`Operation`] of the call, so every call made
+//! through a generated client gets the same behaviour, with or without the `astro-api` facade:
 //! - error bodies are captured, so [`Error`] keeps the status, request id, message, content type
 //!   and a bounded excerpt of the body whatever its format;
 //! - enums are open ([`open_enum!`]): unknown values parse as `Unknown(String)`;
-//! - every operation builder implements [`Call`], whose `call()` returns the decoded body or one
-//!   [`Error`];
+//! - every operation builder has `call()`, which returns the decoded body or one [`Error`]
+//!   (also through the [`Call`] trait), and every offset/limit list has `pager()`
+//!   ([`Pager`]);
 //! - failed calls are retried where that is safe ([`RetryPolicy`]), requests are spaced to stay
 //!   under Astro's per-token limits ([`RateLimits`]), bodies are capped in size, and every
 //!   attempt is a `tracing` span.
@@ -32,25 +33,32 @@ mod body_limit;
 mod call;
 mod capture;
 mod error;
-mod hooks;
 mod limits;
 mod open_enum;
+pub mod operation;
+pub mod pagination;
+mod path_segment;
 mod retry;
 mod runtime;
 mod secrets;
 
 pub use body_limit::BodyTooLarge;
-pub use call::{Call, finish, run};
+pub use call::Call;
 pub use error::{Error, ErrorKind};
 pub use limits::RateLimits;
+pub use operation::{Api, ApiVersion, Operation};
+pub use pagination::{Page, Pager, Paginate, Paginated};
 pub use progenitor_client::{ClientInfo, ResponseValue};
 pub use retry::RetryPolicy;
 pub use runtime::{
     DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, InvalidToken, Runtime, RuntimeBuilder,
 };
 
+/// What generated code calls; not a stable interface.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::call::{finish, run};
+    pub use crate::path_segment::check_path_segment;
     pub use progenitor_client;
     pub use reqwest;
     pub use schemars;

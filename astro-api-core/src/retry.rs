@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use backon::BackoffBuilder;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 
 /// How failed calls are retried: jittered exponential backoff with a cap, honouring the server's
 /// `Retry-After`.
@@ -115,19 +115,6 @@ impl RetryPolicy {
     }
 }
 
-/// Whether an operation may be sent again after it may have reached the server.
-///
-/// `operation_id` is progenitor's (snake case, `update_workspace`) or the spec's
-/// (`UpdateWorkspace`); both are recognised.
-pub(crate) fn is_idempotent(method: &Method, operation_id: &str) -> bool {
-    match *method {
-        Method::POST | Method::PATCH => operation_id
-            .get(..6)
-            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("update")),
-        _ => true,
-    }
-}
-
 /// Whether a response status is worth another attempt of this operation.
 pub(crate) fn retry_status(status: StatusCode, idempotent: bool) -> bool {
     match status.as_u16() {
@@ -140,16 +127,6 @@ pub(crate) fn retry_status(status: StatusCode, idempotent: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn classifies_operations() {
-        assert!(is_idempotent(&Method::GET, "list_workspaces"));
-        assert!(is_idempotent(&Method::DELETE, "delete_workspace"));
-        assert!(is_idempotent(&Method::POST, "update_workspace"));
-        assert!(is_idempotent(&Method::POST, "UpdateWorkspace"));
-        assert!(!is_idempotent(&Method::POST, "create_workspace"));
-        assert!(!is_idempotent(&Method::POST, "rotate_api_token"));
-    }
 
     #[test]
     fn retries_only_what_is_safe() {

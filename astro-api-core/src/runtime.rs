@@ -10,7 +10,8 @@ use tracing::Instrument;
 use crate::body_limit::{BodyFailure, ReadBody, read_body};
 use crate::capture::{capture_error, redact};
 use crate::limits::{Limiter, RateLimits};
-use crate::retry::{RetryPolicy, is_idempotent, retry_status};
+use crate::operation::{Api, ApiVersion, Operation};
+use crate::retry::{RetryPolicy, retry_status};
 
 /// How many bytes of an error body the runtime keeps.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -38,6 +39,7 @@ struct Inner {
     authorization: Option<HeaderValue>,
     user_agent: HeaderValue,
     attempt_timeout: Option<Duration>,
+    api_version: ApiVersion,
 }
 
 impl Default for Runtime {
@@ -58,6 +60,7 @@ pub struct RuntimeBuilder {
     authorization: Option<HeaderValue>,
     user_agent: HeaderValue,
     attempt_timeout: Option<Duration>,
+    api_version: ApiVersion,
 }
 
 impl Default for RuntimeBuilder {
@@ -72,6 +75,7 @@ impl Default for RuntimeBuilder {
                 env!("CARGO_PKG_VERSION")
             )),
             attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
+            api_version: ApiVersion::Pinned,
         }
     }
 }
@@ -126,6 +130,13 @@ impl RuntimeBuilder {
         self
     }
 
+    /// Which minor version to ask for on APIs that have a version header (v1's
+    /// `X-API-Version`); by default the version of the document the client was generated from.
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.api_version = version;
+        self
+    }
+
     /// Builds the runtime.
     pub fn build(self) -> Runtime {
         Runtime {
@@ -136,6 +147,7 @@ impl RuntimeBuilder {
                 authorization: self.authorization,
                 user_agent: self.user_agent,
                 attempt_timeout: self.attempt_timeout,
+                api_version: self.api_version,
             }),
         }
     }
@@ -169,10 +181,12 @@ impl Runtime {
         &self,
         http: &reqwest::Client,
         mut request: reqwest::Request,
-        operation_id: &'static str,
+        api: &'static Api,
+        operation: &'static Operation,
     ) -> reqwest::Result<reqwest::Response> {
-        self.prepare(&mut request);
-        let mut attempts = Attempts::new(&self.inner.retry, request.method(), operation_id);
+        self.prepare(&mut request, api);
+        let operation_id = operation.id;
+        let mut attempts = Attempts::new(&self.inner.retry, request.method(), operation);
         let mut next = Some(request);
         while let Some(request) = next.take() {
             attempts.number += 1;
@@ -244,8 +258,13 @@ impl Runtime {
     }
 
     /// Adds the runtime's headers and timeout to a request that does not set its own.
-    fn prepare(&self, request: &mut reqwest::Request) {
+    fn prepare(&self, request: &mut reqwest::Request, api: &Api) {
         let headers = request.headers_mut();
+        if let Some((name, version)) = self.inner.api_version.header_value(api)
+            && let Ok(value) = HeaderValue::from_str(version)
+        {
+            headers.insert(name, value);
+        }
         if let Some(authorization) = &self.inner.authorization {
             headers.insert(AUTHORIZATION, authorization.clone());
         }
@@ -292,13 +311,13 @@ struct Attempts<'a> {
 }
 
 impl<'a> Attempts<'a> {
-    fn new(policy: &'a RetryPolicy, method: &Method, operation_id: &'static str) -> Self {
+    fn new(policy: &'a RetryPolicy, method: &Method, operation: &'static Operation) -> Self {
         Self {
             policy,
             backoff: Box::new(policy.backoff()),
             method: method.clone(),
-            operation_id,
-            idempotent: is_idempotent(method, operation_id),
+            operation_id: operation.id,
+            idempotent: operation.idempotent,
             maybe_applied: false,
             number: 0,
         }

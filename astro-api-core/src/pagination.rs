@@ -1,14 +1,14 @@
 //! Lazy pagination of Astro's offset/limit list operations.
 //!
 //! Every list operation whose response has `offset`, `limit`, `totalCount` and an array of
-//! items implements [`Paginated`] (the impls are generated from the pinned specs by the build
-//! script), and so gets [`Paginate`]: a lazy stream of items or pages, or all items at once.
-//! Filters and sorts set on the builder are kept on every page.
+//! items implements [`Paginated`] (the code generator emits the impls, and an inherent
+//! `pager()` on each such builder), and so gets [`Paginate`]: a lazy stream of items or pages,
+//! or all items at once. Filters and sorts set on the builder are kept on every page.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use astro_api_core::{Call, Error};
+use crate::{Call, Error};
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 use serde::Serialize;
 
@@ -117,7 +117,7 @@ impl<B: Paginated> Pager<B> {
             {
                 if !page.items.is_empty() {
                     tracing::warn!(
-                        operation = B::OPERATION_ID,
+                        operation = B::OPERATION.id,
                         asked_offset = asked,
                         answered_offset = page.offset,
                         "the server ignored the requested offset; stopping the pagination"
@@ -167,5 +167,3 @@ fn fingerprint<T: Serialize>(items: &[T]) -> u64 {
     }
     hasher.finish()
 }
-
-include!(concat!(env!("OUT_DIR"), "/paginated.rs"));
