@@ -23,7 +23,7 @@ pub struct OpenEnum {
 }
 
 /// Whether a schema is a plain string enum that can be opened.
-fn is_string_enum(schema: &Value) -> bool {
+pub fn is_string_enum(schema: &Value) -> bool {
     let Some(values) = schema.get("enum").and_then(Value::as_array) else {
         return false;
     };
