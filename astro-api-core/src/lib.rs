@@ -29,6 +29,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod binary;
 mod body_limit;
 mod call;
 mod capture;
@@ -43,6 +44,7 @@ mod runtime;
 mod secrets;
 
 pub use body_limit::BodyTooLarge;
+pub use bytes::Bytes;
 pub use call::Call;
 pub use error::{Error, ErrorKind};
 pub use limits::RateLimits;
@@ -57,6 +59,7 @@ pub use runtime::{
 /// What generated code calls; not a stable interface.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::binary::run_bytes;
     pub use crate::call::{finish, run};
     pub use crate::path_segment::check_path_segment;
     pub use progenitor_client;

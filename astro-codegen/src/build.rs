@@ -1,32 +1,93 @@
-//! The build-script entry point of a generated client crate.
+//! The build-script entry point of a generated client crate, and the same checks for tools.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::generate;
-use astro_spec::document::Document;
+use crate::target::Target;
+use astro_spec::{ApiPin, Document, Pins};
 
-/// Generates a client crate from the document at `spec` (relative to the crate's manifest
-/// directory) into `$OUT_DIR/client.rs`, for the crate's `lib.rs` to `include!`.
+/// Generates a client crate from the pins in its own `openapi/pins.toml` (a link to the
+/// workspace's file, packaged as a copy): for every pin with an area naming this crate, the
+/// operations of that area, from `openapi/<pin name>.yaml`. The pin without a feature goes to
+/// `$OUT_DIR/client.rs` (the crate root); a pin with a feature, when that feature is on, goes
+/// to `$OUT_DIR/<feature>.rs` (a module of that name).
 ///
-/// Reads only the spec inside the package and writes only to `OUT_DIR`, as docs.rs requires.
+/// Reads only files inside the package and writes only to `OUT_DIR`, as docs.rs requires.
 /// Any failure stops the build with one line that says what to do.
-pub fn generate_client(spec: &str) {
-    let manifest_dir = PathBuf::from(
-        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
-    );
-    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let spec_path = manifest_dir.join(spec);
-    println!("cargo::rerun-if-changed={}", spec_path.display());
-    if let Err(message) = write_client(&spec_path, &out_dir.join("client.rs")) {
+pub fn generate_client() {
+    if let Err(message) = generate_from_env() {
         // One line, then a non-zero exit: cargo shows it as the build script's error.
         eprintln!("error: {message}");
         std::process::exit(1);
     }
 }
 
-fn write_client(spec_path: &Path, out: &Path) -> Result<(), String> {
-    let document = Document::read_pinned(spec_path)?;
-    let code =
-        generate::generate(&document).map_err(|e| format!("{}: {e}", spec_path.display()))?;
-    std::fs::write(out, code).map_err(|e| format!("cannot write {}: {e}", out.display()))
+fn generate_from_env() -> Result<(), String> {
+    let var =
+        |name: &str| std::env::var_os(name).ok_or_else(|| format!("cargo did not set {name}"));
+    let manifest_dir = PathBuf::from(var("CARGO_MANIFEST_DIR")?);
+    let out_dir = PathBuf::from(var("OUT_DIR")?);
+    let package = var("CARGO_PKG_NAME")?.to_string_lossy().into_owned();
+    println!(
+        "cargo::rerun-if-changed={}",
+        Pins::path(&manifest_dir).display()
+    );
+    let pins = Pins::load(&manifest_dir).map_err(|e| e.to_string())?;
+    let mut default = false;
+    for (pin, _) in pins.for_crate(&package) {
+        let out = match &pin.feature {
+            None => {
+                default = true;
+                out_dir.join("client.rs")
+            }
+            Some(feature) if feature_enabled(feature) => out_dir.join(format!("{feature}.rs")),
+            Some(_) => continue,
+        };
+        let spec = ApiPin::spec_in_crate(&manifest_dir, &pin.name);
+        println!("cargo::rerun-if-changed={}", spec.display());
+        let document = Document::read_pinned(&spec)?;
+        let code = generate_crate_part(pin, &package, &document)
+            .map_err(|e| format!("{}: {e}", spec.display()))?;
+        std::fs::write(&out, code).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    }
+    if default {
+        Ok(())
+    } else {
+        Err(format!(
+            "openapi/pins.toml has no pin without a feature whose area names crate `{package}`"
+        ))
+    }
+}
+
+fn feature_enabled(feature: &str) -> bool {
+    let name = format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"));
+    std::env::var_os(name).is_some()
+}
+
+/// The code of one crate's part of a pinned document: its area's operations, after checking
+/// that every operation of the document falls in exactly one area.
+pub fn generate_crate_part(
+    pin: &ApiPin,
+    crate_dir: &str,
+    document: &Document,
+) -> Result<String, String> {
+    pin.check_areas(&document.operations())?;
+    let area = pin
+        .areas
+        .iter()
+        .find(|area| area.crate_dir == crate_dir)
+        .ok_or_else(|| format!("no area of pin `{}` names crate `{crate_dir}`", pin.name))?;
+    let part = document.select_area(area);
+    generate::generate(&part, &Target::for_pin(pin, document)).map_err(|e| e.to_string())
+}
+
+/// Everything a build would check of a candidate document for a pin, without writing anything:
+/// every operation falls in exactly one area, and every area's crate generates. For
+/// `cargo xtask regen`, before it accepts a document.
+pub fn check_pin(pin: &ApiPin, document: &Document) -> Result<(), String> {
+    for area in &pin.areas {
+        generate_crate_part(pin, &area.crate_dir, document)
+            .map_err(|e| format!("{} for {}: {e}", pin.name, area.crate_dir))?;
+    }
+    Ok(())
 }

@@ -1,16 +1,14 @@
-//! Running progenitor on a prepared document, plus the glue this project adds to every
-//! generated crate: the open enums and one `astro_api_core::Call` impl per operation.
+//! Running progenitor on a prepared document, plus what this project adds to every generated
+//! module: the open enums, the operation table, the builders' `call()`/`pager()`, the runtime
+//! hook and the facade's method macros.
 
-use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
-use quote::{format_ident, quote};
-use serde_json::Value;
+use quote::quote;
 
 use crate::enums::{self, OpenEnum};
-use crate::prepass;
+use crate::target::Target;
+use crate::{builders, facade_methods, operation_table, path_checks, prepass};
 use astro_spec::document::Document;
-use astro_spec::naming;
-use astro_spec::operations::Operation;
 
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
@@ -31,8 +29,9 @@ pub enum GenerateError {
     Syntax(String),
 }
 
-/// The progenitor settings used for every Astro client crate.
-pub fn settings(open_enums: &[OpenEnum]) -> GenerationSettings {
+/// The progenitor settings used for every Astro client module; open enums are replaced by the
+/// module's own `enums` (at `module_path`, such as `crate` or `crate::v1beta1`).
+pub fn settings(open_enums: &[OpenEnum], module_path: &str) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -43,29 +42,36 @@ pub fn settings(open_enums: &[OpenEnum]) -> GenerationSettings {
     for open_enum in open_enums {
         settings.with_replacement(
             &open_enum.name,
-            format!("crate::enums::{}", open_enum.name),
+            format!("{module_path}::enums::{}", open_enum.name),
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
     settings
 }
 
-/// Generates the whole source of a client crate's generated module from a document.
-pub fn generate(document: &Document) -> Result<String, GenerateError> {
+/// Generates the whole source of one generated module from a document.
+pub fn generate(document: &Document, target: &Target) -> Result<String, GenerateError> {
     let prepared = prepass::prepare(document);
     let spec: openapiv3::OpenAPI = serde_json::from_value(prepared.document.clone())
         .map_err(|e| GenerateError::Model(e.to_string()))?;
-    let settings = settings(&prepared.enums);
+    let settings = settings(&prepared.enums, &target.module_path());
     let client = std::panic::catch_unwind(move || {
         let mut generator = Generator::new(&settings);
         generator.generate_tokens(&spec).map_err(|e| e.to_string())
     })
     .map_err(|panic| GenerateError::Progenitor(panic_message(panic)))?
     .map_err(GenerateError::Progenitor)?;
+    let operations = document.operations();
+    let mut file: syn::File =
+        syn::parse2(client).map_err(|e| GenerateError::Syntax(e.to_string()))?;
+    path_checks::apply(&mut file, &operations);
     let enums = enums::render(&prepared.enums);
-    let calls = call_impls(&document.operations())?;
-    let file: syn::File = syn::parse2(quote! { #client #enums #calls })
+    let table = operation_table::render(target, &operations);
+    let builders = builders::render(&operations)?;
+    let macros = facade_methods::render(target, &operations);
+    let glue: syn::File = syn::parse2(quote! { #enums #table #builders #macros })
         .map_err(|e| GenerateError::Syntax(e.to_string()))?;
+    file.items.extend(glue.items);
     Ok(prettyplease::unparse(&file))
 }
 
@@ -75,60 +81,4 @@ fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
         .cloned()
         .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_else(|| "panicked".to_string())
-}
-
-/// The Rust type of an operation's success body, as a path inside the generated crate.
-pub fn output_type(operation: &Operation) -> Result<TokenStream, GenerateError> {
-    match &operation.success_schema {
-        None => Ok(quote!(())),
-        Some(schema) => {
-            schema_type(schema).ok_or_else(|| GenerateError::InlineResponse(operation.id.clone()))
-        }
-    }
-}
-
-/// The Rust type progenitor uses for a response schema: a named schema, or an array of one.
-fn schema_type(schema: &Value) -> Option<TokenStream> {
-    if let Some(name) = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-    {
-        let ident = format_ident!("{}", naming::pascal(name));
-        return Some(quote!(types::#ident));
-    }
-    if schema.get("type").and_then(Value::as_str) == Some("array") {
-        let item = schema_type(schema.get("items")?)?;
-        return Some(quote!(::std::vec::Vec<#item>));
-    }
-    None
-}
-
-/// One `astro_api_core::Call` impl per operation: `builder.call().await` gives the decoded body
-/// or one `astro_api_core::Error`.
-fn call_impls(operations: &[Operation]) -> Result<TokenStream, GenerateError> {
-    let impls = operations
-        .iter()
-        .map(|operation| {
-            let builder = format_ident!("{}", naming::pascal(&operation.id));
-            let output = output_type(operation)?;
-            let id = &operation.id;
-            let method = &operation.method;
-            let path = &operation.path;
-            Ok(quote! {
-                impl<'a> ::astro_api_core::Call for builder::#builder<'a> {
-                    type Output = #output;
-                    const OPERATION_ID: &'static str = #id;
-                    const METHOD: &'static str = #method;
-                    const PATH: &'static str = #path;
-                    fn call(self) -> impl ::std::future::Future<
-                        Output = ::std::result::Result<Self::Output, ::astro_api_core::Error>,
-                    > + Send {
-                        ::astro_api_core::run(Self::OPERATION_ID, self.send())
-                    }
-                }
-            })
-        })
-        .collect::<Result<Vec<_>, GenerateError>>()?;
-    Ok(quote!( #( #impls )* ))
 }

@@ -27,8 +27,12 @@ pub struct Operation {
     pub request_body_required: bool,
     /// The lowest 2xx status the operation declares.
     pub success_status: u16,
-    /// The JSON schema of that success response; `None` for an empty response such as 204.
+    /// The JSON schema of that success response; `None` for an empty response such as 204,
+    /// or one that is not JSON.
     pub success_schema: Option<Value>,
+    /// Whether that success response has a body that is not JSON (a file, such as the gzip
+    /// NDJSON of audit logs).
+    pub success_binary: bool,
     /// Offset/limit pagination, when the operation has it.
     pub pagination: Option<Pagination>,
     /// The operation's summary, if any.
@@ -156,7 +160,7 @@ fn read_operation(document: &Document, path: &str, method: &str, op: &Value) -> 
         .and_then(|b| b.get("required"))
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let (success_status, success_schema) = success_response(document, op);
+    let (success_status, success_schema, success_binary) = success_response(document, op);
     let mut operation = Operation {
         id: op["operationId"].as_str().unwrap_or_default().to_string(),
         method: method.to_uppercase(),
@@ -166,6 +170,7 @@ fn read_operation(document: &Document, path: &str, method: &str, op: &Value) -> 
         request_body_required,
         success_status,
         success_schema,
+        success_binary,
         pagination: None,
         summary: op
             .get("summary")
@@ -204,9 +209,9 @@ fn read_parameter(raw: &Value) -> Option<Parameter> {
     })
 }
 
-fn success_response(document: &Document, op: &Value) -> (u16, Option<Value>) {
+fn success_response(document: &Document, op: &Value) -> (u16, Option<Value>, bool) {
     let Some(responses) = op.get("responses").and_then(Value::as_object) else {
-        return (200, None);
+        return (200, None, false);
     };
     let mut statuses: Vec<(u16, &Value)> = responses
         .iter()
@@ -220,14 +225,19 @@ fn success_response(document: &Document, op: &Value) -> (u16, Option<Value>) {
         .collect();
     statuses.sort_by_key(|(status, _)| *status);
     match statuses.first() {
-        Some((status, response)) => (
-            *status,
-            document
-                .resolve(response)
+        Some((status, response)) => {
+            let response = document.resolve(response);
+            let schema = response
                 .pointer("/content/application~1json/schema")
-                .cloned(),
-        ),
-        None => (200, None),
+                .cloned();
+            let binary = schema.is_none()
+                && response
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .is_some_and(|content| !content.is_empty());
+            (*status, schema, binary)
+        }
+        None => (200, None, false),
     }
 }
 

@@ -47,6 +47,10 @@ pub struct ApiPin {
     pub sha256: String,
     /// The date (YYYY-MM-DD) the document was pinned.
     pub taken: String,
+    /// The request header that pins a minor version of this API (`X-API-Version` for v1), sent
+    /// with the document's `info.version` unless the client chooses otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_header: Option<String>,
     /// The cargo feature that turns this document on in its crates, which then generate it as
     /// a module of that name; `None` for the crates' default API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,7 +138,10 @@ impl Pins {
                 ));
             }
             if pin.areas.is_empty() {
-                return Err(format!("api `{}`: no `[[api.area]]` names a crate", pin.name));
+                return Err(format!(
+                    "api `{}`: no `[[api.area]]` names a crate",
+                    pin.name
+                ));
             }
             if pin.sha256.len() != 64 || !pin.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
                 return Err(format!("api `{}`: sha256 is not 64 hex digits", pin.name));
@@ -270,6 +277,7 @@ mod tests {
             request_body_required: false,
             success_status: 200,
             success_schema: None,
+            success_binary: false,
             pagination: None,
             summary: None,
             tags: tags.iter().map(|t| t.to_string()).collect(),
@@ -289,14 +297,23 @@ mod tests {
             url: "u".into(),
             sha256: "a".repeat(64),
             taken: "2026-01-01".into(),
+            version_header: None,
             feature: None,
             areas: vec![area("p", &["Cluster"]), area("i", &["User", "Team"])],
         };
         assert_eq!(pin.file_version(), "v1.0");
         assert_eq!(pin.mirror_path(), "astro/v1.0.yaml");
-        assert!(pin.check_areas(&[operation("A", &["Cluster"]), operation("B", &["Team"])]).is_ok());
-        let none = pin.check_areas(&[operation("ListAudit", &["Audit"])]).unwrap_err();
-        assert!(none.contains("ListAudit") && none.contains("no area"), "{none}");
+        assert!(
+            pin.check_areas(&[operation("A", &["Cluster"]), operation("B", &["Team"])])
+                .is_ok()
+        );
+        let none = pin
+            .check_areas(&[operation("ListAudit", &["Audit"])])
+            .unwrap_err();
+        assert!(
+            none.contains("ListAudit") && none.contains("no area"),
+            "{none}"
+        );
         let both = pin
             .check_areas(&[operation("Mixed", &["Cluster", "User"])])
             .unwrap_err();

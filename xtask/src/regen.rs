@@ -225,7 +225,7 @@ fn check_candidate(args: &SourceArgs, pin: &ApiPin) -> Result<Candidate, String>
             pin.name
         ));
     }
-    quietly(|| astro_codegen::generate::generate(&document))
+    quietly(|| astro_codegen::build::check_pin(pin, &document))
         .map_err(|e| format!("{} from {from}: trial generation failed: {e}", pin.name))?;
     Ok(Candidate {
         pin: pin.clone(),
