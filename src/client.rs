@@ -1,27 +1,26 @@
-//! The facade's [`Client`]: one connection pool and one runtime for both APIs.
+//! The facade's [`Client`]: one connection pool and one runtime for both generated crates, and
+//! [`Org`], the operations of one organization.
 
 use std::fmt;
 use std::sync::Arc;
 
-use astro_api_core::{Error, Runtime};
-use reqwest::header::HeaderValue;
+use astro_api_core::Error;
 
-use crate::config::{ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT};
+use crate::config::{Config, ConfigError};
 
-/// The `User-Agent` the facade sends.
-pub const USER_AGENT: &str = concat!("astro-api-rs/", env!("CARGO_PKG_VERSION"));
-
-/// A client of the Astro API: both generated clients over one connection pool, sharing one
-/// runtime (token, retries, rate limits), plus an optional default organization.
+/// A client of the Astro API v1: both generated crates over one connection pool, sharing one
+/// runtime (token, retries, rate limits, API version), plus an optional default organization.
 ///
-/// Cloning is cheap and shares everything.
+/// Cloning is cheap and shares everything. Operations that belong to no organization
+/// (`list_organizations`, `get_self_user`, `list_permission_groups`) are methods of the client;
+/// the others are methods of [`Org`].
 ///
 /// ```
-/// use astro_api::{Call, Client, Paginate};
+/// use astro_api::Client;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// // A local, stateful server of both APIs (the `astro-sandbox` crate).
+/// // A local, stateful server of the API (the `astro-sandbox` crate).
 /// let sandbox = astro_sandbox::Sandbox::start().await?;
 /// let client = Client::builder()
 ///     .token("any-token")
@@ -29,7 +28,7 @@ pub const USER_AGENT: &str = concat!("astro-api-rs/", env!("CARGO_PKG_VERSION"))
 ///     .organization_id(sandbox.organization_id())
 ///     .build()?;
 /// let org = client.default_org()?;
-/// let workspaces = org.list_workspaces().collect_all().await?;
+/// let workspaces = org.list_workspaces().pager().collect().await?;
 /// let first = org.get_workspace().workspace_id(&workspaces[0].id).call().await?;
 /// assert_eq!(first.id, workspaces[0].id);
 /// # Ok(())
@@ -47,118 +46,85 @@ struct Inner {
     platform: astro_platform::Client,
     #[cfg(feature = "iam")]
     iam: astro_iam::Client,
+    #[cfg(feature = "v1beta1")]
+    v1beta1: crate::v1beta1::Clients,
+}
+
+impl TryFrom<Config> for Client {
+    type Error = ConfigError;
+
+    /// Builds the HTTP client (unless the configuration has one) and the generated clients.
+    fn try_from(config: Config) -> Result<Self, ConfigError> {
+        let runtime = config.runtime.clone().build();
+        let http = match &config.http_client {
+            Some(http) => http.clone(),
+            None => reqwest::Client::builder()
+                .connect_timeout(config.connect_timeout)
+                .redirect(same_origin_redirects())
+                .build()
+                .map_err(ConfigError::Http)?,
+        };
+        Ok(Self {
+            inner: Arc::new(Inner {
+                #[cfg(feature = "platform")]
+                platform: astro_platform::Client::new_with_client(
+                    &config.api_url(&astro_platform::operations::API),
+                    http.clone(),
+                    runtime.clone(),
+                ),
+                #[cfg(feature = "iam")]
+                iam: astro_iam::Client::new_with_client(
+                    &config.api_url(&astro_iam::operations::API),
+                    http.clone(),
+                    runtime.clone(),
+                ),
+                #[cfg(feature = "v1beta1")]
+                v1beta1: crate::v1beta1::Clients::new(&config, &http, &runtime),
+                base_url: config.base_url,
+                organization_id: config.organization_id,
+            }),
+        })
+    }
 }
 
 impl Client {
     /// A client configured from the environment: `ASTRO_API_TOKEN` (required),
     /// `ASTRO_ORGANIZATION_ID`, and `ASTRO_API_URL` or `ASTRO_DOMAIN`.
     pub fn from_env() -> Result<Self, ConfigError> {
-        ClientBuilder::from_env().build()
-    }
-
-    /// The same as [`Client::from_env`], named as in kube-rs.
-    pub fn try_default() -> Result<Self, ConfigError> {
-        Self::from_env()
+        crate::ClientBuilder::from_env().build()
     }
 
     /// A builder that reads nothing from the environment.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
+    pub fn builder() -> crate::ClientBuilder {
+        crate::ClientBuilder::new()
     }
 
-    pub(crate) fn from_builder(mut builder: ClientBuilder) -> Result<Self, ConfigError> {
-        let token = builder.resolve_token()?;
-        let organization_id = builder.resolve_organization()?;
-        let base_url = builder.resolve_base_url()?;
-        let user_agent = builder
-            .user_agent
-            .clone()
-            .unwrap_or_else(|| USER_AGENT.to_string());
-        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| ConfigError::Invalid {
-            setting: "ClientBuilder::user_agent",
-            reason: "not a valid header value".into(),
-        })?;
-        let mut runtime = Runtime::builder()
-            .bearer_token(token.expose())
-            .map_err(|e| ConfigError::Invalid {
-                setting: "token",
-                reason: e.to_string(),
-            })?
-            .user_agent(user_agent)
-            .attempt_timeout(
-                builder
-                    .timeout
-                    .unwrap_or(Some(astro_api_core::DEFAULT_ATTEMPT_TIMEOUT)),
-            );
-        if let Some(retry) = builder.retry.take() {
-            runtime = runtime.retry(retry);
-        }
-        if let Some(limits) = builder.rate_limits {
-            runtime = runtime.rate_limits(limits);
-        }
-        if let Some(bytes) = builder.max_response_bytes {
-            runtime = runtime.max_response_bytes(bytes);
-        }
-        let runtime = runtime.build();
-        let http = match builder.http_client.take() {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(builder.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .redirect(same_origin_redirects())
-                .build()
-                .map_err(ConfigError::Http)?,
-        };
-        Ok(
-            Self {
-                inner:
-                    Arc::new(
-                        Inner {
-                            #[cfg(feature = "platform")]
-                            platform: astro_platform::Client::new_with_client(
-                                &api_url(
-                                    &base_url,
-                                    "platform",
-                                    <astro_platform::Client as progenitor_client::ClientInfo<
-                                        Runtime,
-                                    >>::api_version(),
-                                ),
-                                http.clone(),
-                                runtime.clone(),
-                            ),
-                            #[cfg(feature = "iam")]
-                            iam:
-                                astro_iam::Client::new_with_client(
-                                    &api_url(
-                                        &base_url,
-                                        "iam",
-                                        <astro_iam::Client as progenitor_client::ClientInfo<
-                                            Runtime,
-                                        >>::api_version(),
-                                    ),
-                                    http.clone(),
-                                    runtime.clone(),
-                                ),
-                            base_url,
-                            organization_id,
-                        },
-                    ),
-            },
-        )
-    }
-
-    /// The Platform API client (organizations, workspaces, clusters, deployments, deploys).
+    /// The generated client of the Platform operations (organizations, workspaces, clusters,
+    /// deployments, deploys, agent tokens, environment objects).
     #[cfg(feature = "platform")]
     pub fn platform(&self) -> &astro_platform::Client {
         &self.inner.platform
     }
 
-    /// The IAM API client (users, teams, roles, invites, API tokens).
+    /// The generated client of the IAM operations (users, teams, roles, invites, API tokens,
+    /// allowed IP address ranges).
     #[cfg(feature = "iam")]
     pub fn iam(&self) -> &astro_iam::Client {
         &self.inner.iam
     }
 
-    /// The API base URL, such as `https://api.astronomer.io`.
+    /// The deprecated v1beta1 APIs, kept until Astronomer ends their support (January 2027).
+    #[cfg(feature = "v1beta1")]
+    pub fn v1beta1(&self) -> crate::v1beta1::V1beta1 {
+        crate::v1beta1::V1beta1::new(self.clone())
+    }
+
+    #[cfg(feature = "v1beta1")]
+    pub(crate) fn v1beta1_clients(&self) -> &crate::v1beta1::Clients {
+        &self.inner.v1beta1
+    }
+
+    /// The API host URL, such as `https://api.astronomer.io`.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
@@ -168,24 +134,40 @@ impl Client {
         self.inner.organization_id.as_deref()
     }
 
-    /// Operations of one organization, with its id filled in.
-    pub fn org(&self, organization_id: impl Into<String>) -> Org<'_> {
+    /// Operations of one organization, with its id filled in. The [`Org`] holds a clone of the
+    /// client, so it can move into a spawned task.
+    pub fn org(&self, organization_id: impl Into<String>) -> Org {
         Org {
-            client: self,
+            client: self.clone(),
             id: organization_id.into(),
         }
     }
 
     /// Operations of the default organization; an error names the setting when there is none.
-    pub fn default_org(&self) -> Result<Org<'_>, Error> {
+    pub fn default_org(&self) -> Result<Org, Error> {
         match self.organization_id() {
             Some(id) => Ok(self.org(id)),
-            None => Err(Error::invalid_request(
-                "no default organization: set ASTRO_ORGANIZATION_ID or call \
-                 ClientBuilder::organization_id",
-            )),
+            None => Err(no_default_organization()),
         }
     }
+}
+
+/// The error of [`Client::default_org`] without a default organization.
+pub(crate) fn no_default_organization() -> Error {
+    Error::invalid_request(
+        "no default organization: set ASTRO_ORGANIZATION_ID or call \
+         ClientBuilder::organization_id",
+    )
+}
+
+#[cfg(feature = "platform")]
+impl Client {
+    astro_platform::__client_methods!(platform);
+}
+
+#[cfg(feature = "iam")]
+impl Client {
+    astro_iam::__client_methods!(iam);
 }
 
 impl fmt::Debug for Client {
@@ -198,32 +180,52 @@ impl fmt::Debug for Client {
 }
 
 /// Every operation of one organization (those whose path has `{organizationId}`), with the
-/// id filled in. Made by [`Client::org`] or [`Client::default_org`].
+/// id filled in. Made by [`Client::org`] or [`Client::default_org`]; it owns a clone of the
+/// client, so it can be moved into a spawned task.
 ///
-/// Its methods are generated from the pinned specs by the crate's build script.
+/// Its methods are generated from the pinned document, one per operation, named after the
+/// operation's id (`ListWorkspaces` gives `list_workspaces`).
 #[derive(Clone, Debug)]
-pub struct Org<'a> {
-    client: &'a Client,
+pub struct Org {
+    client: Client,
     id: String,
 }
 
-impl Org<'_> {
+impl Org {
     /// The organization id.
     pub fn id(&self) -> &str {
         &self.id
     }
+
+    /// The client this scope belongs to.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    #[cfg(feature = "platform")]
+    fn platform(&self) -> &astro_platform::Client {
+        self.client.platform()
+    }
+
+    #[cfg(feature = "iam")]
+    fn iam(&self) -> &astro_iam::Client {
+        self.client.iam()
+    }
 }
 
-include!(concat!(env!("OUT_DIR"), "/org_methods.rs"));
+#[cfg(feature = "platform")]
+impl Org {
+    astro_platform::__org_methods!(platform);
+}
 
-/// `<base>/<api>/<version>`, where each API's operations live.
-fn api_url(base_url: &str, api: &str, version: &str) -> String {
-    format!("{base_url}/{api}/{version}")
+#[cfg(feature = "iam")]
+impl Org {
+    astro_iam::__org_methods!(iam);
 }
 
 /// Follows redirects only within the same scheme, host and port, so the token never goes to
 /// another host; at most five.
-fn same_origin_redirects() -> reqwest::redirect::Policy {
+pub(crate) fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let same_origin = attempt
             .previous()

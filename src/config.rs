@@ -1,11 +1,12 @@
-//! Where a [`Client`](crate::Client) connects and how it behaves: the builder, and the
-//! environment variables it reads.
+//! A resolved configuration ([`Config`]) and the settings it is made of: environment variable
+//! names, defaults, and the checks every setting goes through. A [`Config`] holds nothing that
+//! still needs reading or checking; [`Client`](crate::Client) is made from one with `TryFrom`.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use astro_api_core::{RateLimits, RetryPolicy};
+use astro_api_core::RuntimeBuilder;
 use reqwest::Url;
 
 use crate::token::Token;
@@ -17,9 +18,12 @@ pub const ORGANIZATION_VAR: &str = "ASTRO_ORGANIZATION_ID";
 /// The Astro domain (`ASTRO_DOMAIN`): `astronomer.io` (default), `astronomer-dev.io`,
 /// `astronomer-stage.io`. The API host is `api.<domain>`.
 pub const DOMAIN_VAR: &str = "ASTRO_DOMAIN";
-/// An explicit API base URL (`ASTRO_API_URL`), such as a local sandbox's
+/// An explicit API host URL (`ASTRO_API_URL`), such as a local sandbox's
 /// `http://127.0.0.1:8080`; it wins over `ASTRO_DOMAIN`.
 pub const URL_VAR: &str = "ASTRO_API_URL";
+
+/// The `User-Agent` the facade sends unless told otherwise.
+pub const USER_AGENT: &str = concat!("astro-api-rs/", env!("CARGO_PKG_VERSION"));
 
 /// The domain used when none is configured.
 pub const DEFAULT_DOMAIN: &str = "astronomer.io";
@@ -48,230 +52,117 @@ pub enum ConfigError {
         reason: String,
     },
     /// The HTTP client could not be built (for example, no TLS roots).
-    #[error("cannot build the HTTP client: {0}")]
+    #[error("cannot build the HTTP client")]
     Http(#[source] reqwest::Error),
 }
 
-/// Builds a [`Client`](crate::Client). Settings made here win over the environment, whatever
-/// the order of the calls; the environment is read only by [`ClientBuilder::from_env`].
-#[derive(Default)]
-pub struct ClientBuilder {
-    pub(crate) token: Option<Result<Token, ConfigError>>,
-    pub(crate) organization_id: Option<String>,
-    pub(crate) domain: Option<String>,
-    pub(crate) base_url: Option<String>,
-    pub(crate) connect_timeout: Option<Duration>,
-    pub(crate) timeout: Option<Option<Duration>>,
-    pub(crate) retry: Option<RetryPolicy>,
-    pub(crate) rate_limits: Option<Option<RateLimits>>,
-    pub(crate) user_agent: Option<String>,
-    pub(crate) http_client: Option<reqwest::Client>,
-    pub(crate) max_response_bytes: Option<u64>,
-    pub(crate) env: Option<HashMap<String, String>>,
+/// Every setting of a client, resolved and checked: made by
+/// [`ClientBuilder::config`](crate::ClientBuilder::config) (or by hand), turned into a
+/// [`Client`](crate::Client) with `Client::try_from(config)`.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct Config {
+    /// The API host URL without a trailing slash, such as `https://api.astronomer.io`.
+    pub base_url: String,
+    /// Per-API URLs (`astro`, `platform`, `iam`) that replace `base_url` plus the API's base
+    /// path, for a proxy or a mock that serves one document at its root.
+    pub api_urls: BTreeMap<String, String>,
+    /// The default organization.
+    pub organization_id: Option<String>,
+    /// The time allowed to establish a connection (when the client builds its own
+    /// `reqwest::Client`).
+    pub connect_timeout: Duration,
+    /// The runtime's settings (retries, rate limits, timeouts, user agent, API version), with
+    /// the token already set.
+    pub runtime: RuntimeBuilder,
+    /// A `reqwest::Client` of the caller's, if one was given.
+    pub http_client: Option<reqwest::Client>,
 }
 
-impl std::fmt::Debug for ClientBuilder {
+impl Config {
+    /// A configuration with the defaults, for this token, against `https://api.astronomer.io`.
+    pub fn new(token: &str) -> Result<Self, ConfigError> {
+        let token = Token::parse(token).ok_or_else(|| invalid_token("Config::new"))?;
+        Ok(Config {
+            base_url: domain_url("default domain", DEFAULT_DOMAIN)?,
+            api_urls: BTreeMap::new(),
+            organization_id: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            runtime: runtime_with_token(default_runtime(), &token)?,
+            http_client: None,
+        })
+    }
+
+    /// The URL where an API's operations live: its entry in [`Config::api_urls`], or
+    /// `base_url` followed by the API's base path (`/v1`).
+    pub fn api_url(&self, api: &astro_api_core::Api) -> String {
+        match self.api_urls.get(api.name) {
+            Some(url) => url.clone(),
+            None => format!("{}{}", self.base_url, api.base_path),
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let env_names: Option<Vec<&String>> = self.env.as_ref().map(|env| env.keys().collect());
-        f.debug_struct("ClientBuilder")
-            .field(
-                "token",
-                &self
-                    .token
-                    .as_ref()
-                    .map(|t| t.as_ref().map(|_| "<redacted>")),
-            )
-            .field("organization_id", &self.organization_id)
-            .field("domain", &self.domain)
+        f.debug_struct("Config")
             .field("base_url", &self.base_url)
+            .field("api_urls", &self.api_urls)
+            .field("organization_id", &self.organization_id)
             .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
-            .field("rate_limits", &self.rate_limits)
-            .field("user_agent", &self.user_agent)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("environment_variables", &env_names)
             .finish_non_exhaustive()
     }
 }
 
-impl ClientBuilder {
-    /// A builder that reads nothing from the environment.
-    pub fn new() -> Self {
-        Self::default()
-    }
+/// The runtime settings a client starts from: the runtime's defaults, with the facade's user
+/// agent.
+pub(crate) fn default_runtime() -> RuntimeBuilder {
+    RuntimeBuilder::default().user_agent(reqwest::header::HeaderValue::from_static(USER_AGENT))
+}
 
-    /// A builder that falls back to the `ASTRO_*` environment variables for whatever is not set
-    /// in code.
-    pub fn from_env() -> Self {
-        Self::from_env_vars(std::env::vars())
-    }
+/// The runtime settings with the token set as the bearer credential.
+pub(crate) fn runtime_with_token(
+    runtime: RuntimeBuilder,
+    token: &Token,
+) -> Result<RuntimeBuilder, ConfigError> {
+    runtime
+        .bearer_token(token.expose())
+        .map_err(|e| ConfigError::Invalid {
+            setting: "token",
+            reason: e.to_string(),
+        })
+}
 
-    /// Like [`ClientBuilder::from_env`], with the variables given (for tests and tools).
-    pub fn from_env_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
-        Self {
-            env: Some(
-                vars.into_iter()
-                    .filter(|(k, _)| k.starts_with("ASTRO_"))
-                    .collect(),
-            ),
-            ..Self::default()
-        }
-    }
-
-    /// The API token, with or without a leading `Bearer `.
-    pub fn token(mut self, token: impl AsRef<str>) -> Self {
-        self.token = Some(Token::parse(token.as_ref()).ok_or(ConfigError::Invalid {
-            setting: "ClientBuilder::token",
-            reason: "empty, or contains white space or control characters".into(),
-        }));
-        self
-    }
-
-    /// The default organization, used by [`Client::default_org`](crate::Client::default_org).
-    pub fn organization_id(mut self, id: impl Into<String>) -> Self {
-        self.organization_id = Some(id.into());
-        self
-    }
-
-    /// The Astro domain (`astronomer.io`, `astronomer-dev.io`, `astronomer-stage.io`).
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-
-    /// An explicit base URL (scheme and host, such as `https://api.astronomer.io` or a local
-    /// sandbox's `http://127.0.0.1:8080`). Plain `http` is accepted for loopback hosts only.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// The time allowed to establish a connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// The time allowed for one attempt, from sending to the end of the body (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(Some(timeout));
-        self
-    }
-
-    /// No per-attempt time limit (a `reqwest::Client` given to [`ClientBuilder::http_client`]
-    /// may still have its own).
-    pub fn without_timeout(mut self) -> Self {
-        self.timeout = Some(None);
-        self
-    }
-
-    /// The retry policy (default: [`RetryPolicy::default`]).
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// Client-side rate limits (default: Astro's documented 25 GET, 10 POST, 5 DELETE per
-    /// second), or `None` to send as fast as the caller asks.
-    pub fn rate_limits(mut self, limits: Option<RateLimits>) -> Self {
-        self.rate_limits = Some(limits);
-        self
-    }
-
-    /// The `User-Agent` (default `astro-api-rs/<version>`).
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
-        self
-    }
-
-    /// A `reqwest::Client` of the caller's to send requests with (its pool, proxy and TLS
-    /// settings are used; the connect timeout and redirect policy are then the caller's).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// The largest success body accepted, in bytes (default 64 MiB).
-    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
-        self.max_response_bytes = Some(bytes);
-        self
-    }
-
-    /// Builds the client.
-    pub fn build(self) -> Result<crate::Client, ConfigError> {
-        crate::client::Client::from_builder(self)
-    }
-
-    pub(crate) fn env_var(&self, name: &str) -> Option<&str> {
-        self.env
-            .as_ref()?
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.trim().is_empty())
-    }
-
-    /// The token: set in code, else `ASTRO_API_TOKEN`.
-    pub(crate) fn resolve_token(&mut self) -> Result<Token, ConfigError> {
-        if let Some(token) = self.token.take() {
-            return token;
-        }
-        match self.env_var(TOKEN_VAR) {
-            Some(raw) => Token::parse(raw).ok_or(ConfigError::Invalid {
-                setting: TOKEN_VAR,
-                reason: "empty, or contains white space or control characters".into(),
-            }),
-            None => Err(ConfigError::Missing {
-                setting: TOKEN_VAR,
-                hint: "set it to an Astro API token, or call ClientBuilder::token",
-            }),
-        }
-    }
-
-    /// The default organization: set in code, else `ASTRO_ORGANIZATION_ID`.
-    pub(crate) fn resolve_organization(&self) -> Result<Option<String>, ConfigError> {
-        let (setting, value) = match &self.organization_id {
-            Some(id) => ("ClientBuilder::organization_id", id.as_str()),
-            None => match self.env_var(ORGANIZATION_VAR) {
-                Some(id) => (ORGANIZATION_VAR, id),
-                None => return Ok(None),
-            },
-        };
-        let id = value.trim();
-        let valid = !id.is_empty()
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if valid {
-            Ok(Some(id.to_string()))
-        } else {
-            Err(ConfigError::Invalid {
-                setting,
-                reason: format!("{value:?} is not an organization id (letters, digits, - and _)"),
-            })
-        }
-    }
-
-    /// The API base URL (no trailing slash): explicit URL, explicit domain, `ASTRO_API_URL`,
-    /// `ASTRO_DOMAIN`, then `https://api.astronomer.io`.
-    pub(crate) fn resolve_base_url(&self) -> Result<String, ConfigError> {
-        if let Some(url) = &self.base_url {
-            return check_url("ClientBuilder::base_url", url);
-        }
-        if let Some(domain) = &self.domain {
-            return domain_url("ClientBuilder::domain", domain);
-        }
-        if let Some(url) = self.env_var(URL_VAR) {
-            return check_url(URL_VAR, url);
-        }
-        if let Some(domain) = self.env_var(DOMAIN_VAR) {
-            return domain_url(DOMAIN_VAR, domain);
-        }
-        domain_url("default domain", DEFAULT_DOMAIN)
+/// The error for a token that cannot be used, naming where it came from.
+pub(crate) fn invalid_token(setting: &'static str) -> ConfigError {
+    ConfigError::Invalid {
+        setting,
+        reason: "empty, or contains white space or control characters".into(),
     }
 }
 
-fn domain_url(setting: &'static str, domain: &str) -> Result<String, ConfigError> {
+/// Checks an organization id (letters, digits, `-` and `_`).
+pub(crate) fn check_organization(
+    setting: &'static str,
+    value: &str,
+) -> Result<String, ConfigError> {
+    let id = value.trim();
+    let valid = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(id.to_string())
+    } else {
+        Err(ConfigError::Invalid {
+            setting,
+            reason: format!("{value:?} is not an organization id (letters, digits, - and _)"),
+        })
+    }
+}
+
+/// `https://api.<domain>` for a domain such as `astronomer.io`.
+pub(crate) fn domain_url(setting: &'static str, domain: &str) -> Result<String, ConfigError> {
     let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
     let label_ok = |label: &str| {
         !label.is_empty()
@@ -289,7 +180,9 @@ fn domain_url(setting: &'static str, domain: &str) -> Result<String, ConfigError
     }
 }
 
-fn check_url(setting: &'static str, raw: &str) -> Result<String, ConfigError> {
+/// Checks a URL given for the API (https, or http on loopback; no credentials, query or
+/// fragment) and returns it without a trailing slash.
+pub(crate) fn check_url(setting: &'static str, raw: &str) -> Result<String, ConfigError> {
     let invalid = |reason: String| ConfigError::Invalid { setting, reason };
     let url = Url::parse(raw.trim()).map_err(|e| invalid(format!("{raw:?} is not a URL: {e}")))?;
     if url.query().is_some() || url.fragment().is_some() {

@@ -1,20 +1,24 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+mod builder;
 mod client;
 mod config;
-pub mod pagination;
 mod token;
+#[cfg(feature = "v1beta1")]
+pub mod v1beta1;
 
+pub use astro_api_core::pagination;
 pub use astro_api_core::{
-    Call, ClientInfo, Error, ErrorKind, RateLimits, ResponseValue, RetryPolicy,
+    Api, ApiVersion, Call, ClientInfo, Error, ErrorKind, Operation, Page, Pager, Paginate,
+    Paginated, RateLimits, ResponseValue, RetryPolicy,
 };
-pub use client::{Client, Org, USER_AGENT};
+pub use builder::ClientBuilder;
+pub use client::{Client, Org};
 pub use config::{
-    ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DOMAIN, DOMAIN_VAR,
-    ORGANIZATION_VAR, TOKEN_VAR, URL_VAR,
+    Config, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DOMAIN, DOMAIN_VAR, ORGANIZATION_VAR,
+    TOKEN_VAR, URL_VAR, USER_AGENT,
 };
-pub use pagination::{Page, Pager, Paginate, Paginated};
 pub use token::Token;
 
 #[cfg(feature = "iam")]
