@@ -11,9 +11,9 @@
 use std::fmt;
 use std::process::ExitCode;
 
-use astro_api::iam::enums::CreateApiTokenRequestType;
+use astro_api::iam::enums::CreateApiTokenRequestScope;
 use astro_api::iam::types::{ApiToken, CreateApiTokenRequest, UpdateApiTokenRequest};
-use astro_api::{Call, Client};
+use astro_api::Client;
 use clap::Parser;
 
 /// What to look for and what to create.
@@ -123,7 +123,7 @@ fn table(say: &mut dyn FnMut(String), header: &[&str], rows: &[Vec<String>]) {
 fn describe_token(say: &mut dyn FnMut(String), token: &ApiToken) {
     say(format!("  id           {}", token.id));
     say(format!("  name         {}", token.name));
-    say(format!("  scope        {}", token.type_.as_str()));
+    say(format!("  scope        {}", token.scope.as_str()));
     for role in &token.roles {
         say(format!(
             "  role         {} on {} {}",
@@ -150,7 +150,6 @@ pub async fn walk(
         None => {
             let step = "step 1 (list organizations)";
             let page = client
-                .platform()
                 .list_organizations()
                 .call()
                 .await
@@ -162,11 +161,14 @@ pub async fn walk(
                     vec![
                         o.id.clone(),
                         o.name.clone(),
-                        o.support_plan.as_str().to_string(),
+                        o.product
+                            .as_ref()
+                            .map(|product| product.to_string())
+                            .unwrap_or_default(),
                     ]
                 })
                 .collect();
-            table(say, &["ID", "NAME", "PLAN"], &rows);
+            table(say, &["ID", "NAME", "PRODUCT"], &rows);
             let first = page.organizations.first().ok_or(Failure::Unexpected {
                 step,
                 problem: "the token sees no organization".into(),
@@ -178,7 +180,8 @@ pub async fn walk(
 
     say(String::new());
     let step = "step 2 (find the workspace)";
-    let mut request = client.org(&organization_id).list_workspaces();
+    let org = client.org(&organization_id);
+    let mut request = org.list_workspaces();
     match &options.workspace {
         Some(name) => {
             say(format!("Step 2. Workspaces named {name:?}"));
@@ -231,14 +234,13 @@ pub async fn walk(
     let org = client.org(&organization_id);
     let created = org
         .create_api_token()
-        .body(CreateApiTokenRequest {
-            name: options.token_name.clone(),
-            description: None,
-            entity_id: Some(workspace_id.clone()),
-            role: options.role.clone(),
-            token_expiry_period_in_days: None,
-            type_: CreateApiTokenRequestType::Workspace,
-        })
+        .body(
+            CreateApiTokenRequest::builder()
+                .name(options.token_name.clone())
+                .entity_id(Some(workspace_id.clone()))
+                .role(options.role.clone())
+                .scope(CreateApiTokenRequestScope::Workspace),
+        )
         .call()
         .await
         .map_err(api("step 3 (create the API token)"))?;
@@ -333,7 +335,7 @@ async fn main() -> ExitCode {
         );
         if options.workspace.is_none() {
             let workspaces = format!(
-                "/platform/v1beta1/organizations/{}/workspaces",
+                "/v1/organizations/{}/workspaces",
                 started.organization_id()
             );
             options.workspace = started

@@ -11,7 +11,7 @@ mod support;
 use std::time::Duration;
 
 use astro_api::platform::types::{CreateWorkspaceRequest, UpdateWorkspaceRequest};
-use astro_api::{Call, Client, ClientBuilder, Error, ErrorKind, RetryPolicy};
+use astro_api::{Client, ClientBuilder, Error, ErrorKind, RetryPolicy};
 use serde_json::{Value, json};
 use support::raw::{self, Accept, RawServer, Reply};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -923,7 +923,7 @@ async fn run(case: Case) -> Result<(), String> {
                 .await;
             let redirect = ResponseTemplate::new(status).insert_header(
                 "location",
-                format!("{}/platform/v1beta1/stolen", other.uri()),
+                format!("{}/v1/stolen", other.uri()),
             );
             let url = mount(vec![redirect], &mut servers).await;
             elsewhere = Some(other);

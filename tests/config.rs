@@ -26,11 +26,11 @@ fn reads_token_organization_and_domain() {
     assert_eq!(client.organization_id(), Some("clorg123"));
     assert_eq!(
         client.platform().baseurl(),
-        "https://api.astronomer-dev.io/platform/v1beta1"
+        "https://api.astronomer-dev.io/v1"
     );
     assert_eq!(
         client.iam().baseurl(),
-        "https://api.astronomer-dev.io/iam/v1beta1"
+        "https://api.astronomer-dev.io/v1"
     );
 }
 

@@ -2,11 +2,11 @@
 
 mod common;
 
-use astro_api::{Call, ErrorKind};
+use astro_api::ErrorKind;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const WORKSPACE_PATH: &str = "/platform/v1beta1/organizations/org-1/workspaces/ws-1";
+const WORKSPACE_PATH: &str = "/v1/organizations/org-1/workspaces/ws-1";
 
 async fn get_workspace_with(response: ResponseTemplate) -> astro_api::Error {
     let server = MockServer::start().await;
@@ -172,7 +172,7 @@ async fn a_new_tokens_secret_stays_out_of_a_decode_error() {
             astro_api::iam::types::CreateApiTokenRequest::builder()
                 .name("ci")
                 .role("WORKSPACE_MEMBER")
-                .type_("WORKSPACE"),
+                .scope("WORKSPACE"),
         )
         .call()
         .await

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use astro_api::platform::types::{CreateWorkspaceRequest, UpdateWorkspaceRequest};
-use astro_api::{Call, Client, ErrorKind, RateLimits, RetryPolicy};
+use astro_api::{Client, ErrorKind, RateLimits, RetryPolicy};
 use serde_json::json;
 use support::raw::{self, Accept, RawRequest, RawServer, Reply};
 
@@ -451,7 +451,7 @@ async fn against_the_stateful_sandbox_faults_never_duplicate_or_lose_a_write() {
 
     let sandbox = Sandbox::start().await.unwrap();
     let org = sandbox.organization_id().to_string();
-    let collection = format!("/platform/v1beta1/organizations/{org}/workspaces");
+    let collection = format!("/v1/organizations/{org}/workspaces");
     let before = sandbox.objects(&collection).unwrap().len();
     let client = Client::builder()
         .token(common::TOKEN)

@@ -34,7 +34,7 @@ async fn sandbox_and_client() -> (Sandbox, Client) {
 async fn the_three_steps_run_against_the_sandbox() {
     let (sandbox, client) = sandbox_and_client().await;
     let workspaces = format!(
-        "/platform/v1beta1/organizations/{}/workspaces",
+        "/v1/organizations/{}/workspaces",
         sandbox.organization_id()
     );
     let wanted = sandbox

@@ -7,7 +7,7 @@ use futures::StreamExt;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const LIST_PATH: &str = "/platform/v1beta1/organizations/org-1/workspaces";
+const LIST_PATH: &str = "/v1/organizations/org-1/workspaces";
 
 /// Serves `total` workspaces honouring `offset` and `limit`.
 struct Honest {
@@ -41,9 +41,8 @@ async fn seven_items_in_pages_of_three_take_three_requests_and_none_before_polli
         .respond_with(Honest { total: 7 })
         .mount(&server)
         .await;
-    let client = common::client(&server.uri());
-    let stream = client
-        .org("org-1")
+    let org = common::client(&server.uri()).org("org-1");
+    let stream = org
         .list_workspaces()
         .pager()
         .page_size(3)

@@ -6,7 +6,7 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use astro_api::{Call, Client, RateLimits, RetryPolicy};
+use astro_api::{Client, RateLimits, RetryPolicy};
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};

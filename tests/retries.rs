@@ -4,11 +4,11 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use astro_api::{Call, Client, RetryPolicy};
+use astro_api::{Client, RetryPolicy};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const WORKSPACES: &str = "/platform/v1beta1/organizations/org-1/workspaces";
+const WORKSPACES: &str = "/v1/organizations/org-1/workspaces";
 
 fn error_json(status: u16) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(serde_json::json!({

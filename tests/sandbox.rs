@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use astro_api::platform::types::{CreateWorkspaceRequest, UpdateWorkspaceRequest};
-use astro_api::{Call, Client, Paginate, RetryPolicy};
+use astro_api::{Client, Paginate, RetryPolicy};
 use astro_sandbox::{Fault, Sandbox};
 
 fn client_for(sandbox: &Sandbox) -> Client {
@@ -85,7 +85,7 @@ async fn a_workspace_lives_and_dies_through_the_facade() {
 #[tokio::test]
 async fn pagination_reads_every_seeded_workspace_with_the_filter_applied() {
     let sandbox = Sandbox::builder().without_defaults().start().await.unwrap();
-    let collection = "/platform/v1beta1/organizations/org-1/workspaces";
+    let collection = "/v1/organizations/org-1/workspaces";
     for index in 0..7 {
         sandbox
             .seed(

@@ -9,7 +9,7 @@ mod support;
 
 use std::time::Duration;
 
-use astro_api::{Call, Client, Error};
+use astro_api::{Client, Error};
 use support::raw::{self, RawServer, Reply};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};

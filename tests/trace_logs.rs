@@ -4,7 +4,6 @@
 
 mod common;
 
-use astro_api::Call;
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use astro_api::{Call, Client, ClientBuilder, Paginate};
+use astro_api::{Client, ClientBuilder};
 use serde_json::json;
 use wiremock::matchers::{any, method, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -55,7 +55,7 @@ async fn no_redirect_to_another_origin_is_followed() {
     // Same host, other port: another origin too.
     let targets = [
         format!(
-            "{}/platform/v1beta1/organizations/org-1/workspaces",
+            "{}/v1/organizations/org-1/workspaces",
             other.uri()
         ),
         other.uri().replace("127.0.0.1", "localhost"),
@@ -89,7 +89,7 @@ async fn with_the_callers_http_client_a_cross_origin_redirect_drops_the_token() 
         .respond_with(ResponseTemplate::new(307).insert_header(
             "location",
             format!(
-                "{}/platform/v1beta1/organizations/org-1/workspaces",
+                "{}/v1/organizations/org-1/workspaces",
                 other.uri()
             ),
         ))
@@ -122,7 +122,7 @@ async fn absolute_urls_in_responses_are_never_fetched() {
     let lure = |id: usize| {
         let mut item = common::workspace(id);
         item["next"] = json!(format!("{}/next", other.uri()));
-        item["self"] = json!(format!("{}/platform/v1beta1/x", other.uri()));
+        item["self"] = json!(format!("{}/v1/x", other.uri()));
         item
     };
     for (offset, items) in [(0, vec![lure(1), lure(2)]), (2, vec![lure(3)])] {
