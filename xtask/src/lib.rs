@@ -7,6 +7,7 @@ pub mod changes;
 pub mod crate_version;
 pub mod diff;
 pub mod fetch;
+pub mod files;
 pub mod regen;
 pub mod source;
 pub mod workspace;
@@ -87,12 +88,12 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Task::Fetch { source, locked } => fetch::run(&root, &source, locked),
         Task::Regen { source, check } => regen::run(&root, &source, check),
         Task::Diff { old, new } => diff::run(&root, &old, &new),
-        Task::Walkthrough { args } => workspace::ensure_specs(&root).and_then(|()| {
+        Task::Walkthrough { args } => fetch::ensure(&root).and_then(|()| {
             let mut command = vec!["run", "--quiet", "--example", "getting_started", "--"];
             command.extend(args.iter().map(String::as_str));
             workspace::cargo(&root, &command)
         }),
-        Task::Test => workspace::ensure_specs(&root)
+        Task::Test => fetch::ensure(&root)
             .and_then(|()| workspace::cargo(&root, &["test", "--workspace", "--all-targets"]))
             .and_then(|()| workspace::cargo(&root, &["test", "--workspace", "--doc"])),
     }

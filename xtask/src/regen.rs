@@ -8,8 +8,7 @@ use astro_spec::{ApiPin, Document};
 
 use crate::SourceArgs;
 use crate::changes::{ApiReport, Report, Side, compare_documents, report::short};
-use crate::fetch::selected;
-use crate::workspace::write_all_atomically;
+use crate::files::write_all_atomically;
 use crate::{changelog, crate_version, source};
 
 /// A checked new document for one API.
@@ -27,7 +26,7 @@ struct Candidate {
 /// was. With `check`, nothing is written and a difference from the pins is an error.
 pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
     let pins = Pins::load(root).map_err(|e| e.to_string())?;
-    let candidates = selected(&pins, args)?
+    let candidates = source::selected(&pins, args)?
         .into_iter()
         .map(|pin| check_candidate(args, pin))
         .collect::<Result<Vec<_>, _>>()?;
