@@ -342,12 +342,18 @@ fn fetch_puts_the_pinned_document_in_every_crate_from_a_mirror() {
     let read = |path: PathBuf| std::fs::read_to_string(path).unwrap();
     assert_eq!(read(root.join("openapi/demo/v1.yaml")), workspace.pinned);
     for krate in CRATES {
-        assert_eq!(read(root.join(krate).join("openapi/demo.yaml")), workspace.pinned);
+        assert_eq!(
+            read(root.join(krate).join("openapi/demo.yaml")),
+            workspace.pinned
+        );
     }
     // A mirror copy that is not the pinned document is refused, naming both hashes.
     std::fs::remove_file(root.join("astro-demo-lists/openapi/demo.yaml")).unwrap();
     let before = workspace.snapshot();
-    workspace.candidate("mirror/demo/v1.yaml", spec("\n        extra: {}").as_bytes());
+    workspace.candidate(
+        "mirror/demo/v1.yaml",
+        spec("\n        extra: {}").as_bytes(),
+    );
     let output = workspace.xtask(&["fetch", "--locked", "--from", mirror.to_str().unwrap()]);
     assert_fails(&output, "refusing it");
     assert_eq!(workspace.snapshot(), before);
@@ -357,9 +363,15 @@ fn fetch_puts_the_pinned_document_in_every_crate_from_a_mirror() {
 fn an_operation_whose_tags_fall_in_no_area_is_refused() {
     let unknown = spec("").replace("tags: [Things]", "tags: [Gadgets]");
     assert_ne!(unknown, spec(""));
-    refused(unknown.as_bytes(), "operation GetThing (tags [\"Gadgets\"]) is in no area");
+    refused(
+        unknown.as_bytes(),
+        "operation GetThing (tags [\"Gadgets\"]) is in no area",
+    );
     let untagged = spec("").replace("      tags: [Things]\n", "");
-    refused(untagged.as_bytes(), "operation GetThing (tags []) is in no area");
+    refused(
+        untagged.as_bytes(),
+        "operation GetThing (tags []) is in no area",
+    );
 }
 
 #[test]

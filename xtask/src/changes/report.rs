@@ -121,11 +121,13 @@ impl ApiReport {
                 && c.owner != "(document)"
         });
         format!(
-            "operations: {} added, {} removed, {} changed; schemas: {} added, {} removed, {} changed; \
+            "operations: {} added, {} removed, {} changed, {} facade methods renamed; \
+             schemas: {} added, {} removed, {} changed; \
              enum values: {} added, {} removed; docs-only: {}",
             count(Kind::OperationAdded),
             count(Kind::OperationRemoved),
             operations_changed,
+            count(Kind::FacadeRenamed),
             count(Kind::SchemaAdded),
             count(Kind::SchemaRemoved),
             schemas_changed,
