@@ -63,11 +63,16 @@ pub enum Task {
         #[arg(long)]
         check: bool,
     },
-    /// Print the change report between two spec files (read-only).
+    /// Print the change report between spec files (read-only): `diff OLD NEW`, or several older
+    /// documents compared as one API, such as the migration from v1beta1 to v1:
+    /// `diff platform/v1beta1.yaml iam/v1beta1.yaml astro/v1.0.yaml`.
     Diff {
-        /// The older document.
-        old: PathBuf,
+        /// The older document, or several: they are merged first (their operations and schemas
+        /// together; a name two of them define differently is an error).
+        #[arg(required = true, num_args = 1.., value_name = "OLD")]
+        old: Vec<PathBuf>,
         /// The newer document.
+        #[arg(value_name = "NEW")]
         new: PathBuf,
     },
     /// The main job: fetch the pinned specs if missing, then run the getting-started

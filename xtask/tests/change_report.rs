@@ -707,6 +707,35 @@ fn cases() -> Vec<Case> {
             at(d, "/paths/~1things/get/parameters/0/schema")["maximum"] = json!(100);
         })
         .only((Runtime, OtherChanged, "ListThings", None, None)),
+        // Taking a limit away, reordering enum values or changing vendor extensions accepts
+        // everything that was accepted before.
+        case("limit removed and enum reordered", |d| {
+            remove(
+                &mut d["components"]["schemas"]["UpdateThingRequest"],
+                "required",
+            );
+            *values(d, "Size") = vec![json!("LARGE"), json!("SMALL")];
+            remove(at(d, "/paths/~1things/get/parameters/0/schema"), "maximum");
+        })
+        .from(|d| at(d, "/paths/~1things/get/parameters/0/schema")["maximum"] = json!(100))
+        .has((
+            Additive,
+            OtherChanged,
+            "ListThings",
+            None,
+            Some("limits removed or enum values reordered"),
+        ))
+        .without(EnumVariantRenamed),
+        case("vendor extension changed", |d| {
+            at(d, "/paths/~1things/get")["x-permission"] = json!("things.read");
+        })
+        .only((
+            Additive,
+            OtherChanged,
+            "ListThings",
+            None,
+            Some("extensions or security requirements"),
+        )),
     ]
 }
 

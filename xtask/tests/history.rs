@@ -330,3 +330,49 @@ fn regen_takes_the_earlier_v1_document_and_then_the_pinned_one_again() {
     assert_eq!(changes.matches("\n## ").count(), 2, "{changes}");
     assert!(changes.contains(&format!("- new sha256: `{earlier_sha}`")));
 }
+
+#[test]
+fn diff_from_both_v1beta1_documents_to_v1_is_the_migration_report() {
+    let Some(mirror) = mirror() else {
+        eprintln!("note: ASTRO_SPEC_MIRROR is not set to the spec mirror; skipping the migration");
+        return;
+    };
+    let pins = Pins::load(&xtask::workspace::root()).unwrap();
+    let file = |api: &str| mirror.join(pins.get(api).unwrap().mirror_path());
+    let (platform, iam, astro) = (file("platform"), file("iam"), file("astro"));
+    let output = xtask(
+        &xtask::workspace::root(),
+        &[
+            "diff",
+            platform.to_str().unwrap(),
+            iam.to_str().unwrap(),
+            astro.to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.starts_with("astro v1beta1 -> 1.0 (a229e387ce58+5e866c9075d5 -> 127d4af6efe8)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("operations: 16 added, 0 removed, 11 changed, 0 facade methods renamed;"),
+        "{stdout}"
+    );
+    for line in [
+        "operation added                GetSelfUser: GET Client::get_self_user",
+        "operation added                ListAgentTokens: GET Org::list_agent_tokens",
+        "property removed               ApiToken.type: ApiTokenType, required",
+        "property added                 ApiToken.scope: ApiTokenScope, required",
+        "property added                 ApiToken.kind: ApiTokenKind, required",
+        "property added                 Error.fieldErrors: Vec<FieldValidationError>, optional",
+        "enum value added               DeploymentSchedulerSize.EXTRA_LARGE: ExtraLarge",
+    ] {
+        assert!(stdout.contains(line), "`{line}` not in:\n{stdout}");
+    }
+    assert!(!stdout.contains("operation removed"), "{stdout}");
+}

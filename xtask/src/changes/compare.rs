@@ -7,7 +7,9 @@ use astro_codegen::enums::variant_names;
 use serde_json::Value;
 
 use super::change::{Change, Impact, Kind, Out};
-use super::docs::{DOC_KEYS, changed_doc_fields, without_keys};
+use super::docs::{
+    DOC_KEYS, changed_doc_fields, only_limits_removed, without_extensions, without_keys,
+};
 use super::facade::facade_method;
 use super::model::{ApiModel, Field, OperationModel, SchemaKind, Slot};
 use super::renames::renames;
@@ -470,7 +472,8 @@ fn compare_rest(out: &mut Out, old: &Value, new: &Value, structural: bool) {
     // changes a field's type.
     let mut ignored = DOC_KEYS.to_vec();
     ignored.push("default");
-    if !structural && without_keys(old, &ignored) != without_keys(new, &ignored) {
+    let (old_rest, new_rest) = (without_keys(old, &ignored), without_keys(new, &ignored));
+    if !structural && old_rest != new_rest {
         if out.owner == "(document)" {
             out.push(
                 Impact::Additive,
@@ -478,6 +481,22 @@ fn compare_rest(out: &mut Out, old: &Value, new: &Value, structural: bool) {
                 None,
                 "document-level fields".to_string(),
                 "no generated type changes",
+            );
+        } else if only_limits_removed(
+            &without_extensions(&old_rest),
+            &without_extensions(&new_rest),
+        ) {
+            let detail = if without_extensions(&old_rest) == without_extensions(&new_rest) {
+                "extensions or security requirements"
+            } else {
+                "limits removed or enum values reordered"
+            };
+            out.push(
+                Impact::Additive,
+                Kind::OtherChanged,
+                None,
+                detail.to_string(),
+                "no generated type changes; what was accepted still is",
             );
         } else {
             out.push(

@@ -252,7 +252,10 @@ fn code(text: &str) -> String {
     }
 }
 
-/// The first 12 hex digits of a sha256.
-pub fn short(sha: &str) -> &str {
-    &sha[..12.min(sha.len())]
+/// The first 12 hex digits of a sha256 (of each, for several joined with `+`).
+pub fn short(sha: &str) -> String {
+    sha.split('+')
+        .map(|one| &one[..12.min(one.len())])
+        .collect::<Vec<_>>()
+        .join("+")
 }
