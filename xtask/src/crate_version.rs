@@ -3,10 +3,31 @@
 //! crates.io and docs.rs readers see which document a release was generated from. Cargo ignores
 //! build metadata when matching versions, so `version = "0.1.0"` requirements still match.
 //! `cargo xtask regen` keeps it in step with `openapi/pins.toml`.
+//!
+//! A crate generated from several documents (v1, and v1beta1 behind a feature) names its default
+//! document: the pin without a `feature`.
 
 use std::path::Path;
 
-use astro_spec::ApiPin;
+use astro_spec::{ApiPin, Pins};
+
+/// Every generated crate directory, in pins order, with the pin its version names: the first
+/// pin without a feature that generates into it, or the first pin that does when all of them
+/// have one.
+pub fn crate_pins(pins: &Pins) -> Vec<(&str, &ApiPin)> {
+    let mut crates: Vec<(&str, &ApiPin)> = Vec::new();
+    for pin in &pins.api {
+        for area in &pin.areas {
+            let dir = area.crate_dir.as_str();
+            match crates.iter_mut().find(|(known, _)| *known == dir) {
+                None => crates.push((dir, pin)),
+                Some(entry) if entry.1.feature.is_some() && pin.feature.is_none() => entry.1 = pin,
+                Some(_) => {}
+            }
+        }
+    }
+    crates
+}
 
 /// The build metadata naming a pinned document.
 pub fn metadata(pin: &ApiPin) -> String {
@@ -120,6 +141,37 @@ mod tests {
         );
         assert!(
             with_metadata("[package]\nversion.workspace = true\n", "m", Path::new("C")).is_err()
+        );
+    }
+
+    #[test]
+    fn a_crate_names_its_default_document() {
+        let pin = |name: &str, feature: Option<&str>, crates: &[&str]| {
+            format!(
+                "[[api]]\nname = '{name}'\ntitle = 'T'\nversion = '1'\nurl = 'u'\nsha256 = '{}'\n\
+                 taken = '2026-01-01'\n{}{}",
+                "a".repeat(64),
+                feature.map_or(String::new(), |f| format!("feature = '{f}'\n")),
+                crates
+                    .iter()
+                    .map(|c| format!("[[api.area]]\ncrate = '{c}'\n"))
+                    .collect::<String>()
+            )
+        };
+        let text = [
+            pin("old", Some("v1beta1"), &["astro-a"]),
+            pin("new", None, &["astro-a", "astro-b"]),
+            pin("extra", Some("x"), &["astro-c"]),
+        ]
+        .concat();
+        let pins = Pins::parse(&text).unwrap();
+        let chosen: Vec<(&str, &str)> = crate_pins(&pins)
+            .into_iter()
+            .map(|(dir, pin)| (dir, pin.name.as_str()))
+            .collect();
+        assert_eq!(
+            chosen,
+            [("astro-a", "new"), ("astro-b", "new"), ("astro-c", "extra")]
         );
     }
 

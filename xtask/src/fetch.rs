@@ -5,14 +5,15 @@ use std::path::Path;
 use astro_spec::pins::{Pins, sha256_hex};
 
 use crate::SourceArgs;
+use crate::files::write_all_atomically;
 use crate::source;
-use crate::workspace::write_all_atomically;
 
 /// Fetches every pinned document that is missing (all of them with `locked`), refusing any whose
-/// sha256 differs from its pin. Copies already in place are checked too.
+/// sha256 differs from its pin. Copies already in place are checked too. A document is written
+/// to its canonical place and into every crate generated from it.
 pub fn run(root: &Path, args: &SourceArgs, locked: bool) -> Result<(), String> {
     let pins = Pins::load(root).map_err(|e| e.to_string())?;
-    for pin in selected(&pins, args)? {
+    for pin in source::selected(&pins, args)? {
         let canonical = pin.openapi_path(root);
         let in_crates = pin.crate_spec_paths(root);
         let present = |path: &Path| {
@@ -49,21 +50,7 @@ pub fn run(root: &Path, args: &SourceArgs, locked: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// The pins the arguments select: all, or the one named by `--api`.
-pub fn selected<'a>(
-    pins: &'a Pins,
-    args: &SourceArgs,
-) -> Result<Vec<&'a astro_spec::ApiPin>, String> {
-    match &args.api {
-        Some(name) => pins
-            .get(name)
-            .map(|pin| vec![pin])
-            .ok_or_else(|| format!("no API named `{name}` in openapi/pins.toml")),
-        None => {
-            if args.from.as_ref().is_some_and(|from| from.is_file()) && pins.api.len() > 1 {
-                return Err("--from names a single file: say which API it is with --api".into());
-            }
-            Ok(pins.api.iter().collect())
-        }
-    }
+/// Fetches any pinned document that is not in place yet, from the default sources.
+pub fn ensure(root: &Path) -> Result<(), String> {
+    run(root, &SourceArgs::default(), false)
 }

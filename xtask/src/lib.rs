@@ -7,6 +7,7 @@ pub mod changes;
 pub mod crate_version;
 pub mod diff;
 pub mod fetch;
+pub mod files;
 pub mod regen;
 pub mod source;
 pub mod workspace;
@@ -62,11 +63,16 @@ pub enum Task {
         #[arg(long)]
         check: bool,
     },
-    /// Print the change report between two spec files (read-only).
+    /// Print the change report between spec files (read-only): `diff OLD NEW`, or several older
+    /// documents compared as one API, such as the migration from v1beta1 to v1:
+    /// `diff platform/v1beta1.yaml iam/v1beta1.yaml astro/v1.0.yaml`.
     Diff {
-        /// The older document.
-        old: PathBuf,
+        /// The older document, or several: they are merged first (their operations and schemas
+        /// together; a name two of them define differently is an error).
+        #[arg(required = true, num_args = 1.., value_name = "OLD")]
+        old: Vec<PathBuf>,
         /// The newer document.
+        #[arg(value_name = "NEW")]
         new: PathBuf,
     },
     /// The main job: fetch the pinned specs if missing, then run the getting-started
@@ -87,12 +93,12 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Task::Fetch { source, locked } => fetch::run(&root, &source, locked),
         Task::Regen { source, check } => regen::run(&root, &source, check),
         Task::Diff { old, new } => diff::run(&root, &old, &new),
-        Task::Walkthrough { args } => workspace::ensure_specs(&root).and_then(|()| {
+        Task::Walkthrough { args } => fetch::ensure(&root).and_then(|()| {
             let mut command = vec!["run", "--quiet", "--example", "getting_started", "--"];
             command.extend(args.iter().map(String::as_str));
             workspace::cargo(&root, &command)
         }),
-        Task::Test => workspace::ensure_specs(&root)
+        Task::Test => fetch::ensure(&root)
             .and_then(|()| workspace::cargo(&root, &["test", "--workspace", "--all-targets"]))
             .and_then(|()| workspace::cargo(&root, &["test", "--workspace", "--doc"])),
     }

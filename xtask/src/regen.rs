@@ -8,8 +8,7 @@ use astro_spec::{ApiPin, Document};
 
 use crate::SourceArgs;
 use crate::changes::{ApiReport, Report, Side, compare_documents, report::short};
-use crate::fetch::selected;
-use crate::workspace::write_all_atomically;
+use crate::files::write_all_atomically;
 use crate::{changelog, crate_version, source};
 
 /// A checked new document for one API.
@@ -20,14 +19,15 @@ struct Candidate {
 }
 
 /// Refreshes the selected APIs. Every document is read and checked (YAML or JSON, OpenAPI 3.0.x,
-/// unique operation ids, every `$ref` resolving, the same API as pinned, and a trial generation
-/// with the build's settings) before anything is written. The change report against the current
+/// unique operation ids, every `$ref` resolving, the same API as pinned, every operation's tags
+/// selecting exactly one area of the pin, and a trial generation of each area with the build's
+/// settings) before anything is written. The change report against the current
 /// copies is printed; then the documents, the pins file, the crate versions and
 /// `openapi/CHANGES.md` are replaced together. Any failure leaves every file byte-for-byte as it
 /// was. With `check`, nothing is written and a difference from the pins is an error.
 pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
     let pins = Pins::load(root).map_err(|e| e.to_string())?;
-    let candidates = selected(&pins, args)?
+    let candidates = source::selected(&pins, args)?
         .into_iter()
         .map(|pin| check_candidate(args, pin))
         .collect::<Result<Vec<_>, _>>()?;
@@ -78,7 +78,9 @@ pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
     if new_pins != pins {
         writes.push((Pins::path(root), new_pins.to_toml().into_bytes()));
     }
-    writes.extend(version_writes(root, &new_pins)?);
+    let versions = version_writes(root, &new_pins)?;
+    let versions_moved = !versions.is_empty();
+    writes.extend(versions);
     let changed = Report {
         apis: report
             .apis
@@ -90,7 +92,9 @@ pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
         writes.push(changelog_write(root, &changed)?);
     }
     write_all_atomically(&writes)?;
-    if moved.is_empty() {
+    if moved.is_empty() && versions_moved {
+        println!("the documents match the pins; updated the crate versions to name them");
+    } else if moved.is_empty() {
         println!("nothing changed");
     } else {
         println!(
@@ -174,10 +178,8 @@ fn version_writes(root: &Path, pins: &Pins) -> Result<Vec<(PathBuf, Vec<u8>)>, S
     let lock_path = root.join("Cargo.lock");
     let lock = std::fs::read_to_string(&lock_path).ok();
     let mut new_lock = lock.clone();
-    // A crate's version names its default document (the pin without a feature).
-    let defaults = pins.api.iter().filter(|pin| pin.feature.is_none());
-    for (pin, area) in defaults.flat_map(|pin| pin.areas.iter().map(move |area| (pin, area))) {
-        let manifest_path = root.join(&area.crate_dir).join("Cargo.toml");
+    for (crate_dir, pin) in crate_version::crate_pins(pins) {
+        let manifest_path = root.join(crate_dir).join("Cargo.toml");
         let manifest = std::fs::read_to_string(&manifest_path)
             .map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))?;
         let updated =
@@ -225,6 +227,8 @@ fn check_candidate(args: &SourceArgs, pin: &ApiPin) -> Result<Candidate, String>
             pin.name
         ));
     }
+    pin.check_areas(&document.operations())
+        .map_err(|e| format!("{e} (document from {from})"))?;
     quietly(|| astro_codegen::build::check_pin(pin, &document))
         .map_err(|e| format!("{} from {from}: trial generation failed: {e}", pin.name))?;
     Ok(Candidate {

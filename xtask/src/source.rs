@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use astro_spec::ApiPin;
+use astro_spec::{ApiPin, Pins};
 
 use crate::SourceArgs;
 
@@ -24,6 +24,26 @@ impl std::fmt::Display for Source {
         match self {
             Source::File(path) => write!(f, "{}", path.display()),
             Source::Url(url) => f.write_str(url),
+        }
+    }
+}
+
+/// The pins the arguments select: all, or the one named by `--api`. A `--from` naming a single
+/// file needs `--api` when several documents are pinned.
+pub fn selected<'a>(pins: &'a Pins, args: &SourceArgs) -> Result<Vec<&'a ApiPin>, String> {
+    match &args.api {
+        Some(name) => pins.get(name).map(|pin| vec![pin]).ok_or_else(|| {
+            let names: Vec<&str> = pins.api.iter().map(|pin| pin.name.as_str()).collect();
+            format!(
+                "no API named `{name}` in openapi/pins.toml (pinned: {})",
+                names.join(", ")
+            )
+        }),
+        None => {
+            if args.from.as_ref().is_some_and(|from| from.is_file()) && pins.api.len() > 1 {
+                return Err("--from names a single file: say which API it is with --api".into());
+            }
+            Ok(pins.api.iter().collect())
         }
     }
 }

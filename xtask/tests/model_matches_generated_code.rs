@@ -1,10 +1,14 @@
 //! The change report's model of the generated types must match what the generator actually
-//! emits: for every struct of every pinned document, each field's type as the model renders it
-//! is compared with the field type in the generated source.
+//! emits: for every struct of every crate generated from a pinned document, each field's type as
+//! the model renders it is compared with the field type in the generated source.
 
 use std::collections::BTreeMap;
 
-use astro_spec::{Document, Pins, naming};
+use std::path::Path;
+
+use astro_codegen::build::generate_crate_part;
+use astro_codegen::target::Target;
+use astro_spec::{ApiPin, Area, Document, Pins, naming};
 use xtask::changes::model::{ApiModel, SchemaKind};
 
 /// A type without its paths: `::std::option::Option<::std::string::String>` -> `Option<String>`.
@@ -55,6 +59,23 @@ fn generated_fields(code: &str, module: &str) -> BTreeMap<String, BTreeMap<Strin
     structs
 }
 
+/// Every crate part of every pinned document that is fetched: the pin, the area (crate) and the
+/// whole document.
+fn crate_parts<'a>(root: &Path, pins: &'a Pins) -> Vec<(&'a ApiPin, &'a Area, Document)> {
+    let mut parts = Vec::new();
+    for pin in &pins.api {
+        let Ok(bytes) = std::fs::read(pin.openapi_path(root)) else {
+            eprintln!("note: {} is not fetched; run `cargo xtask fetch`", pin.name);
+            continue;
+        };
+        let document = Document::parse(&bytes).unwrap();
+        for area in &pin.areas {
+            parts.push((pin, area, document.clone()));
+        }
+    }
+    parts
+}
+
 #[test]
 fn model_field_types_match_the_generated_structs() {
     let root = xtask::workspace::root();
@@ -62,16 +83,12 @@ fn model_field_types_match_the_generated_structs() {
     let mut compared = 0;
     let mut read = 0;
     let mut mismatches = Vec::new();
-    for pin in &pins.api {
-        let Ok(bytes) = std::fs::read(pin.crate_spec_path(&root)) else {
-            eprintln!("note: {} is not fetched; run `cargo xtask fetch`", pin.name);
-            continue;
-        };
+    for (pin, area, document) in crate_parts(&root, &pins) {
         read += 1;
-        let document = Document::parse(&bytes).unwrap();
-        let code = astro_codegen::generate::generate(&document).unwrap();
+        let code = generate_crate_part(pin, &area.crate_dir, &document).unwrap();
         let generated = generated_fields(&code, "types");
-        let model = ApiModel::read(&astro_codegen::prepass::prepare(&document).document);
+        let part = document.select_area(area);
+        let model = ApiModel::read(&astro_codegen::prepass::prepare(&part).document);
         for (name, schema) in &model.schemas {
             let SchemaKind::Struct(fields) = &schema.kind else {
                 continue;
@@ -111,15 +128,11 @@ fn model_parameter_types_match_the_generated_builders() {
     let pins = Pins::load(&root).unwrap();
     let mut compared = 0;
     let mut mismatches = Vec::new();
-    for pin in &pins.api {
-        let Ok(bytes) = std::fs::read(pin.crate_spec_path(&root)) else {
-            eprintln!("note: {} is not fetched; run `cargo xtask fetch`", pin.name);
-            continue;
-        };
-        let document = Document::parse(&bytes).unwrap();
-        let code = astro_codegen::generate::generate(&document).unwrap();
+    for (pin, area, document) in crate_parts(&root, &pins) {
+        let code = generate_crate_part(pin, &area.crate_dir, &document).unwrap();
         let builders = generated_fields(&code, "builder");
-        let model = ApiModel::read(&astro_codegen::prepass::prepare(&document).document);
+        let part = document.select_area(area);
+        let model = ApiModel::read(&astro_codegen::prepass::prepare(&part).document);
         for (id, operation) in &model.operations {
             let builder = &builders[&naming::pascal(id)];
             for ((_, name), slot) in &operation.parameters {
@@ -167,7 +180,7 @@ fn inline_structs_are_named_as_typify_names_them() {
         }}}}
     }))
     .unwrap();
-    let code = astro_codegen::generate::generate(&document).unwrap();
+    let code = astro_codegen::generate::generate(&document, &Target::root(&document)).unwrap();
     let generated = generated_fields(&code, "types");
     let model = ApiModel::read(&astro_codegen::prepass::prepare(&document).document);
     let mut compared = 0;

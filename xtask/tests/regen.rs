@@ -1,12 +1,17 @@
 //! `cargo xtask regen` against a temporary workspace, through the built binary: every failure
 //! exits non-zero with a one-line reason and leaves every file byte-for-byte as it was; a good
-//! document moves the pins, the crate version and `openapi/CHANGES.md` together.
+//! document moves the pins, the crate versions and `openapi/CHANGES.md` together. The `demo` API
+//! is split by tags into two crates, like the v1 document: `astro-demo` takes `Things`,
+//! `astro-demo-lists` takes `Lists`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use astro_spec::pins::sha256_hex;
+
+/// The crates the `demo` API is generated into.
+const CRATES: [&str; 2] = ["astro-demo", "astro-demo-lists"];
 
 /// A small document of the `demo` API, with `extra` spliced into the `Thing` schema's
 /// properties. Its components come last, so cutting it short leaves references dangling.
@@ -21,6 +26,7 @@ paths:
   /things:
     get:
       operationId: ListThings
+      tags: [Lists]
       parameters:
         - name: limit
           in: query
@@ -36,6 +42,7 @@ paths:
   /things/{{thingId}}:
     get:
       operationId: GetThing
+      tags: [Things]
       parameters:
         - name: thingId
           in: path
@@ -97,24 +104,27 @@ impl Workspace {
             &format!(
                 "[[api]]\nname = \"demo\"\ntitle = \"Demo API\"\nversion = \"v1\"\n\
                  url = \"http://127.0.0.1:1/spec/demo/v1\"\nsha256 = \"{sha}\"\n\
-                 taken = \"2026-01-01\"\ncrate = \"astro-demo\"\n"
+                 taken = \"2026-01-01\"\n\n\
+                 [[api.area]]\ncrate = \"astro-demo\"\ntags = [\"Things\"]\n\n\
+                 [[api.area]]\ncrate = \"astro-demo-lists\"\ntags = [\"Lists\"]\n"
             ),
         );
         write("openapi/demo/v1.yaml", &pinned);
-        write("astro-demo/openapi/demo.yaml", &pinned);
         let version = format!("0.1.0+spec.v1.{}", &sha[..8]);
-        write(
-            "astro-demo/Cargo.toml",
-            &format!(
-                "[package]\nname = \"astro-demo\"\nversion = \"{version}\"\nedition = \"2024\"\n"
-            ),
-        );
-        write(
-            "Cargo.lock",
-            &format!(
-                "version = 4\n\n[[package]]\nname = \"astro-demo\"\nversion = \"{version}\"\n"
-            ),
-        );
+        let mut lock = "version = 4\n".to_string();
+        for krate in CRATES {
+            write(&format!("{krate}/openapi/demo.yaml"), &pinned);
+            write(
+                &format!("{krate}/Cargo.toml"),
+                &format!(
+                    "[package]\nname = \"{krate}\"\nversion = \"{version}\"\nedition = \"2024\"\n"
+                ),
+            );
+            lock.push_str(&format!(
+                "\n[[package]]\nname = \"{krate}\"\nversion = \"{version}\"\n"
+            ));
+        }
+        write("Cargo.lock", &lock);
         Workspace { dir, pinned }
     }
 
@@ -308,6 +318,73 @@ components:",
 }
 
 #[test]
+fn fetch_puts_the_pinned_document_in_every_crate_from_a_mirror() {
+    let workspace = Workspace::new();
+    let root = workspace.root();
+    std::fs::remove_file(root.join("openapi/demo/v1.yaml")).unwrap();
+    for krate in CRATES {
+        std::fs::remove_file(root.join(krate).join("openapi/demo.yaml")).unwrap();
+    }
+    workspace.candidate("mirror/demo/v1.yaml", workspace.pinned.as_bytes());
+    let mirror = root.join("candidates/mirror");
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("--root")
+        .arg(root)
+        .arg("fetch")
+        .env("ASTRO_SPEC_MIRROR", &mirror)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let read = |path: PathBuf| std::fs::read_to_string(path).unwrap();
+    assert_eq!(read(root.join("openapi/demo/v1.yaml")), workspace.pinned);
+    for krate in CRATES {
+        assert_eq!(
+            read(root.join(krate).join("openapi/demo.yaml")),
+            workspace.pinned
+        );
+    }
+    // A mirror copy that is not the pinned document is refused, naming both hashes.
+    std::fs::remove_file(root.join("astro-demo-lists/openapi/demo.yaml")).unwrap();
+    let before = workspace.snapshot();
+    workspace.candidate(
+        "mirror/demo/v1.yaml",
+        spec("\n        extra: {}").as_bytes(),
+    );
+    let output = workspace.xtask(&["fetch", "--locked", "--from", mirror.to_str().unwrap()]);
+    assert_fails(&output, "refusing it");
+    assert_eq!(workspace.snapshot(), before);
+}
+
+#[test]
+fn an_operation_whose_tags_fall_in_no_area_is_refused() {
+    let unknown = spec("").replace("tags: [Things]", "tags: [Gadgets]");
+    assert_ne!(unknown, spec(""));
+    refused(
+        unknown.as_bytes(),
+        "operation GetThing (tags [\"Gadgets\"]) is in no area",
+    );
+    let untagged = spec("").replace("      tags: [Things]\n", "");
+    refused(
+        untagged.as_bytes(),
+        "operation GetThing (tags []) is in no area",
+    );
+}
+
+#[test]
+fn an_operation_whose_tags_fall_in_two_areas_is_refused() {
+    let both = spec("").replace("tags: [Things]", "tags: [Things, Lists]");
+    refused(
+        both.as_bytes(),
+        "operation GetThing (tags [\"Things\", \"Lists\"]) is in more than one area \
+         (astro-demo, astro-demo-lists)",
+    );
+}
+
+#[test]
 fn a_write_that_fails_midway_changes_nothing() {
     // openapi/CHANGES.md is the last file written; a directory in its place fails that write
     // after the specs, the pins and the crate version were staged.
@@ -343,7 +420,9 @@ fn a_crate_without_a_literal_version_is_refused() {
 fn without_the_previous_document_the_changelog_says_it_was_not_compared() {
     let workspace = Workspace::new();
     std::fs::remove_file(workspace.root().join("openapi/demo/v1.yaml")).unwrap();
-    std::fs::remove_file(workspace.root().join("astro-demo/openapi/demo.yaml")).unwrap();
+    for krate in CRATES {
+        std::fs::remove_file(workspace.root().join(krate).join("openapi/demo.yaml")).unwrap();
+    }
     let next = spec("\n        extra:\n          type: boolean");
     let candidate = workspace.candidate("next.yaml", next.as_bytes());
     let output = workspace.regen_from(&candidate);
@@ -409,11 +488,15 @@ fn a_good_document_moves_pins_specs_version_and_changelog_together() {
     let sha = sha256_hex(first.as_bytes());
     let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
     assert_eq!(read("openapi/demo/v1.yaml"), first);
-    assert_eq!(read("astro-demo/openapi/demo.yaml"), first);
-    assert!(read("openapi/pins.toml").contains(&format!("sha256 = \"{sha}\"")));
+    let pins = read("openapi/pins.toml");
+    assert!(pins.contains(&format!("sha256 = \"{sha}\"")), "{pins}");
+    assert!(pins.contains("tags = [\"Lists\"]"), "{pins}");
     let version = format!("version = \"0.1.0+spec.v1.{}\"", &sha[..8]);
-    assert!(read("astro-demo/Cargo.toml").contains(&version));
-    assert!(read("Cargo.lock").contains(&version));
+    for krate in CRATES {
+        assert_eq!(read(&format!("{krate}/openapi/demo.yaml")), first);
+        assert!(read(&format!("{krate}/Cargo.toml")).contains(&version));
+    }
+    assert_eq!(read("Cargo.lock").matches(&version).count(), 2);
     let changes = read("openapi/CHANGES.md");
     assert!(changes.contains(&format!(
         "- old sha256: `{}`",

@@ -34,6 +34,10 @@ pub enum Kind {
     OperationRemoved,
     /// An operation's method or path changed.
     OperationMoved,
+    /// An operation kept its method and path under another operationId.
+    OperationRenamed,
+    /// The facade method serving an operation has another name or owner (`Org`, `Client`).
+    FacadeRenamed,
     /// A new parameter.
     ParameterAdded,
     /// A parameter is gone.
@@ -95,6 +99,8 @@ impl Kind {
             Kind::OperationAdded => "operation added",
             Kind::OperationRemoved => "operation removed",
             Kind::OperationMoved => "method/path changed",
+            Kind::OperationRenamed => "operation renamed",
+            Kind::FacadeRenamed => "facade method renamed",
             Kind::ParameterAdded => "parameter added",
             Kind::ParameterRemoved => "parameter removed",
             Kind::ParameterTypeChanged => "parameter type changed",
@@ -131,6 +137,8 @@ impl Kind {
             Kind::OperationAdded
                 | Kind::OperationRemoved
                 | Kind::OperationMoved
+                | Kind::OperationRenamed
+                | Kind::FacadeRenamed
                 | Kind::ParameterAdded
                 | Kind::ParameterRemoved
                 | Kind::ParameterTypeChanged

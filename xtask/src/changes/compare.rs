@@ -7,34 +7,56 @@ use astro_codegen::enums::variant_names;
 use serde_json::Value;
 
 use super::change::{Change, Impact, Kind, Out};
-use super::docs::{DOC_KEYS, changed_doc_fields, without_keys};
+use super::docs::{
+    DOC_KEYS, changed_doc_fields, only_limits_removed, without_extensions, without_keys,
+};
+use super::facade::facade_method;
 use super::model::{ApiModel, Field, OperationModel, SchemaKind, Slot};
 use super::renames::renames;
 
 /// Every difference between two models, operations first, then schemas, then the document.
 pub fn compare(old: &ApiModel, new: &ApiModel) -> Vec<Change> {
     let mut changes = Vec::new();
+    let renamed = operation_renames(old, new);
     for id in union(old.operations.keys(), new.operations.keys()) {
+        if renamed.values().any(|to| to == id) {
+            continue;
+        }
         let mut out = Out {
             changes: &mut changes,
             owner: id,
         };
+        if let Some(to) = renamed.get(id) {
+            out.push(
+                Impact::Compile,
+                Kind::OperationRenamed,
+                None,
+                format!("{id} -> {to}"),
+                "the client method and its builder type take the new name",
+            );
+            compare_operation(
+                &mut out,
+                (id, &old.operations[id]),
+                (to, &new.operations[to]),
+            );
+            continue;
+        }
         match (old.operations.get(id), new.operations.get(id)) {
             (None, Some(op)) => out.push(
                 Impact::Additive,
                 Kind::OperationAdded,
                 None,
-                op.method.clone(),
+                format!("{} {}", op.method, facade_method(id, &op.path)),
                 "a new method of the client",
             ),
             (Some(op), None) => out.push(
                 Impact::Compile,
                 Kind::OperationRemoved,
                 None,
-                op.method.clone(),
+                format!("{} {}", op.method, facade_method(id, &op.path)),
                 "its client method and builder are gone",
             ),
-            (Some(a), Some(b)) => compare_operation(&mut out, a, b),
+            (Some(a), Some(b)) => compare_operation(&mut out, (id, a), (id, b)),
             (None, None) => {}
         }
     }
@@ -91,8 +113,49 @@ pub fn compare(old: &ApiModel, new: &ApiModel) -> Vec<Change> {
     changes
 }
 
-fn compare_operation(out: &mut Out, old: &OperationModel, new: &OperationModel) {
+/// Removed operations whose method and path exactly one added operation has, by old id: the
+/// same request under another operationId.
+fn operation_renames(old: &ApiModel, new: &ApiModel) -> BTreeMap<String, String> {
+    let added: Vec<(&String, &OperationModel)> = new
+        .operations
+        .iter()
+        .filter(|(id, _)| !old.operations.contains_key(*id))
+        .collect();
+    let mut renames = BTreeMap::new();
+    for (id, op) in &old.operations {
+        if new.operations.contains_key(id) {
+            continue;
+        }
+        let same = |other: &&(&String, &OperationModel)| {
+            other.1.method == op.method && other.1.path == op.path
+        };
+        if let [(to, _)] = added.iter().filter(same).collect::<Vec<_>>().as_slice() {
+            renames.insert(id.clone(), (*to).clone());
+        }
+    }
+    renames
+}
+
+/// Compares one operation, `(operationId, model)` on each side.
+fn compare_operation(
+    out: &mut Out,
+    (old_id, old): (&str, &OperationModel),
+    (new_id, new): (&str, &OperationModel),
+) {
     let before = out.changes.len();
+    let (old_method, new_method) = (
+        facade_method(old_id, &old.path),
+        facade_method(new_id, &new.path),
+    );
+    if old_method != new_method {
+        out.push(
+            Impact::Compile,
+            Kind::FacadeRenamed,
+            None,
+            format!("{old_method} -> {new_method}"),
+            "code calling the facade method by its old name stops compiling",
+        );
+    }
     if old.method != new.method {
         out.push(
             Impact::Additive,
@@ -409,7 +472,8 @@ fn compare_rest(out: &mut Out, old: &Value, new: &Value, structural: bool) {
     // changes a field's type.
     let mut ignored = DOC_KEYS.to_vec();
     ignored.push("default");
-    if !structural && without_keys(old, &ignored) != without_keys(new, &ignored) {
+    let (old_rest, new_rest) = (without_keys(old, &ignored), without_keys(new, &ignored));
+    if !structural && old_rest != new_rest {
         if out.owner == "(document)" {
             out.push(
                 Impact::Additive,
@@ -417,6 +481,22 @@ fn compare_rest(out: &mut Out, old: &Value, new: &Value, structural: bool) {
                 None,
                 "document-level fields".to_string(),
                 "no generated type changes",
+            );
+        } else if only_limits_removed(
+            &without_extensions(&old_rest),
+            &without_extensions(&new_rest),
+        ) {
+            let detail = if without_extensions(&old_rest) == without_extensions(&new_rest) {
+                "extensions or security requirements"
+            } else {
+                "limits removed or enum values reordered"
+            };
+            out.push(
+                Impact::Additive,
+                Kind::OtherChanged,
+                None,
+                detail.to_string(),
+                "no generated type changes; what was accepted still is",
             );
         } else {
             out.push(

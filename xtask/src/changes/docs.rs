@@ -47,6 +47,82 @@ pub fn without_keys(value: &Value, keys: &[&str]) -> Value {
     }
 }
 
+/// A copy of a value without vendor extensions (`x-…` keys) and security requirements, which
+/// change no generated type (the runtime sends the token whatever the document says). Property
+/// names are left alone.
+pub fn without_extensions(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(key, _)| !key.starts_with("x-") && key.as_str() != "security")
+                .map(|(key, child)| {
+                    let child = match child {
+                        Value::Object(properties) if key == "properties" => Value::Object(
+                            properties
+                                .iter()
+                                .map(|(name, schema)| (name.clone(), without_extensions(schema)))
+                                .collect(),
+                        ),
+                        other => without_extensions(other),
+                    };
+                    (key.clone(), child)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_extensions).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The keywords that only narrow the values a schema accepts.
+const LIMIT_KEYS: [&str; 11] = [
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "minProperties",
+];
+
+/// Whether `new` is `old` with some limits (`maxLength`, `minItems`...) taken away and nothing
+/// else changed: every value the old schema accepted is still accepted. String enum values are
+/// compared as sets (their order changes no generated variant).
+pub fn only_limits_removed(old: &Value, new: &Value) -> bool {
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            b.keys().all(|key| a.contains_key(key))
+                && a.iter().all(|(key, value)| match b.get(key) {
+                    None => LIMIT_KEYS.contains(&key.as_str()),
+                    Some(other) if key == "enum" => same_set(value, other),
+                    Some(other) => only_limits_removed(value, other),
+                })
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| only_limits_removed(x, y))
+        }
+        (a, b) => a == b,
+    }
+}
+
+fn same_set(a: &Value, b: &Value) -> bool {
+    let sorted = |value: &Value| {
+        let mut items: Vec<String> = value
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(Value::to_string)
+            .collect();
+        items.sort();
+        items
+    };
+    sorted(a) == sorted(b)
+}
+
 /// How many documentation fields differ between two versions of the same item, counting only
 /// fields whose owner exists in both (the text that arrives with a new property is part of that
 /// addition, not a documentation change).
@@ -113,6 +189,29 @@ mod tests {
             without_docs(&schema),
             json!({"properties": {"description": {"type": "string"}}})
         );
+    }
+
+    #[test]
+    fn drops_extensions_and_security_but_not_properties_so_named() {
+        let op =
+            json!({"x-permission": [1], "security": [], "properties": {"security": {"x-a": 1}}});
+        assert_eq!(
+            without_extensions(&op),
+            json!({"properties": {"security": {}}})
+        );
+    }
+
+    #[test]
+    fn tells_limits_taken_away_from_other_changes() {
+        let old =
+            json!({"type": "array", "minItems": 1, "enum": ["B", "A"], "items": {"maxLength": 3}});
+        let looser = json!({"type": "array", "enum": ["A", "B"], "items": {}});
+        assert!(only_limits_removed(&old, &looser));
+        assert!(!only_limits_removed(&looser, &old));
+        assert!(!only_limits_removed(
+            &old,
+            &json!({"type": "array", "enum": ["A"], "items": {}})
+        ));
     }
 
     #[test]

@@ -3,11 +3,13 @@
 //! Both documents go through the generator's pre-pass first ([`astro_codegen::prepass`]), then
 //! [`model`] reads what decides the generated types, [`compare`] classifies each difference
 //! (breaks compilation, breaks at run time, additive, docs only) and [`report`] prints it. What
-//! the `astro-api` facade derives from the documents (pagination) is compared too.
+//! the `astro-api` facade derives from the documents (method names and pagination) is compared
+//! too.
 
 pub mod change;
 pub mod compare;
 pub mod docs;
+pub mod facade;
 pub mod model;
 pub mod pagination;
 mod renames;

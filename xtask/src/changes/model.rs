@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use astro_codegen::enums::is_string_enum;
 use astro_spec::operations::raw_operations;
 use astro_spec::{Document, naming};
 use serde_json::{Map, Value, json};
@@ -267,7 +268,7 @@ fn is_inline_struct(schema: &Value) -> bool {
 
 fn read_schema(name: &str, schema: &Value) -> SchemaModel {
     let place = naming::pascal(name);
-    let kind = if is_open_enum(schema) {
+    let kind = if is_string_enum(schema) {
         SchemaKind::Enum(
             schema["enum"]
                 .as_array()
@@ -328,19 +329,6 @@ fn read_fields(
             )
         })
         .collect()
-}
-
-/// Whether a schema is generated as an open enum (the same test the generator uses).
-fn is_open_enum(schema: &Value) -> bool {
-    let Some(values) = schema.get("enum").and_then(Value::as_array) else {
-        return false;
-    };
-    matches!(
-        schema.get("type").and_then(Value::as_str),
-        None | Some("string")
-    ) && !values.is_empty()
-        && values.iter().all(Value::is_string)
-        && !flag(schema, "nullable")
 }
 
 fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {

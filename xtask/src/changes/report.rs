@@ -121,11 +121,13 @@ impl ApiReport {
                 && c.owner != "(document)"
         });
         format!(
-            "operations: {} added, {} removed, {} changed; schemas: {} added, {} removed, {} changed; \
+            "operations: {} added, {} removed, {} changed, {} facade methods renamed; \
+             schemas: {} added, {} removed, {} changed; \
              enum values: {} added, {} removed; docs-only: {}",
             count(Kind::OperationAdded),
             count(Kind::OperationRemoved),
             operations_changed,
+            count(Kind::FacadeRenamed),
             count(Kind::SchemaAdded),
             count(Kind::SchemaRemoved),
             schemas_changed,
@@ -250,7 +252,10 @@ fn code(text: &str) -> String {
     }
 }
 
-/// The first 12 hex digits of a sha256.
-pub fn short(sha: &str) -> &str {
-    &sha[..12.min(sha.len())]
+/// The first 12 hex digits of a sha256 (of each, for several joined with `+`).
+pub fn short(sha: &str) -> String {
+    sha.split('+')
+        .map(|one| &one[..12.min(one.len())])
+        .collect::<Vec<_>>()
+        .join("+")
 }
