@@ -11,9 +11,9 @@
 use std::fmt;
 use std::process::ExitCode;
 
+use astro_api::Client;
 use astro_api::iam::enums::CreateApiTokenRequestScope;
 use astro_api::iam::types::{ApiToken, CreateApiTokenRequest, UpdateApiTokenRequest};
-use astro_api::Client;
 use clap::Parser;
 
 /// What to look for and what to create.
@@ -334,10 +334,7 @@ async fn main() -> ExitCode {
             started.url()
         );
         if options.workspace.is_none() {
-            let workspaces = format!(
-                "/v1/organizations/{}/workspaces",
-                started.organization_id()
-            );
+            let workspaces = format!("/v1/organizations/{}/workspaces", started.organization_id());
             options.workspace = started
                 .objects(&workspaces)
                 .ok()

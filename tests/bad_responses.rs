@@ -921,10 +921,8 @@ async fn run(case: Case) -> Result<(), String> {
                 .respond_with(ok_json(&workspace()))
                 .mount(&other)
                 .await;
-            let redirect = ResponseTemplate::new(status).insert_header(
-                "location",
-                format!("{}/v1/stolen", other.uri()),
-            );
+            let redirect = ResponseTemplate::new(status)
+                .insert_header("location", format!("{}/v1/stolen", other.uri()));
             let url = mount(vec![redirect], &mut servers).await;
             elsewhere = Some(other);
             url

@@ -28,10 +28,7 @@ fn reads_token_organization_and_domain() {
         client.platform().baseurl(),
         "https://api.astronomer-dev.io/v1"
     );
-    assert_eq!(
-        client.iam().baseurl(),
-        "https://api.astronomer-dev.io/v1"
-    );
+    assert_eq!(client.iam().baseurl(), "https://api.astronomer-dev.io/v1");
 }
 
 #[test]

@@ -33,10 +33,7 @@ async fn sandbox_and_client() -> (Sandbox, Client) {
 #[tokio::test]
 async fn the_three_steps_run_against_the_sandbox() {
     let (sandbox, client) = sandbox_and_client().await;
-    let workspaces = format!(
-        "/v1/organizations/{}/workspaces",
-        sandbox.organization_id()
-    );
+    let workspaces = format!("/v1/organizations/{}/workspaces", sandbox.organization_id());
     let wanted = sandbox
         .seed(
             &workspaces,

@@ -42,11 +42,7 @@ async fn seven_items_in_pages_of_three_take_three_requests_and_none_before_polli
         .mount(&server)
         .await;
     let org = common::client(&server.uri()).org("org-1");
-    let stream = org
-        .list_workspaces()
-        .pager()
-        .page_size(3)
-        .items();
+    let stream = org.list_workspaces().pager().page_size(3).items();
     tokio::task::yield_now().await;
     assert!(server.received_requests().await.unwrap().is_empty());
     let items: Vec<_> = stream.collect().await;

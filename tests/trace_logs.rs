@@ -64,7 +64,7 @@ async fn trace_logs_and_errors_never_contain_the_token() {
     );
     assert!(logs.contains("astro_request"), "spans are logged: {logs}");
     assert!(
-        logs.contains("list_workspaces") && logs.contains("attempt=2"),
+        logs.contains("ListWorkspaces") && logs.contains("attempt=2"),
         "{logs}"
     );
     assert!(logs.contains("retrying"), "a retry is warned about: {logs}");

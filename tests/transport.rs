@@ -54,10 +54,7 @@ async fn no_redirect_to_another_origin_is_followed() {
     let other = elsewhere().await;
     // Same host, other port: another origin too.
     let targets = [
-        format!(
-            "{}/v1/organizations/org-1/workspaces",
-            other.uri()
-        ),
+        format!("{}/v1/organizations/org-1/workspaces", other.uri()),
         other.uri().replace("127.0.0.1", "localhost"),
     ];
     for status in [301, 302, 303, 307, 308] {
@@ -88,10 +85,7 @@ async fn with_the_callers_http_client_a_cross_origin_redirect_drops_the_token() 
     Mock::given(any())
         .respond_with(ResponseTemplate::new(307).insert_header(
             "location",
-            format!(
-                "{}/v1/organizations/org-1/workspaces",
-                other.uri()
-            ),
+            format!("{}/v1/organizations/org-1/workspaces", other.uri()),
         ))
         .mount(&server)
         .await;

@@ -14,6 +14,23 @@ pub mod workspace;
 
 use std::path::PathBuf;
 
+/// The second half of `cargo xtask test`: the crates that have the `v1beta1` feature, tested
+/// with it on (the deprecated v1beta1 clients, their facade scope, sandbox and conformance).
+const V1BETA1_TESTS: [&str; 12] = [
+    "test",
+    "-p",
+    "astro-api",
+    "-p",
+    "astro-sandbox",
+    "-p",
+    "astro-conformance",
+    "-p",
+    "astro-fuzz",
+    "--all-targets",
+    "--features",
+    "astro-api/v1beta1,astro-sandbox/v1beta1,astro-conformance/v1beta1,astro-fuzz/v1beta1",
+];
+
 use clap::{Parser, Subcommand};
 
 /// The command line.
@@ -100,6 +117,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         }),
         Task::Test => fetch::ensure(&root)
             .and_then(|()| workspace::cargo(&root, &["test", "--workspace", "--all-targets"]))
-            .and_then(|()| workspace::cargo(&root, &["test", "--workspace", "--doc"])),
+            .and_then(|()| workspace::cargo(&root, &["test", "--workspace", "--doc"]))
+            .and_then(|()| workspace::cargo(&root, &V1BETA1_TESTS)),
     }
 }
