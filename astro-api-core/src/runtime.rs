@@ -307,7 +307,8 @@ enum Step {
 /// The state of one call across its attempts, and the retry decisions.
 struct Attempts<'a> {
     policy: &'a RetryPolicy,
-    backoff: Box<dyn Iterator<Item = Duration> + Send>,
+    /// The backoff delays, made at the first retry: most calls never need them.
+    backoff: Option<Box<dyn Iterator<Item = Duration> + Send>>,
     method: Method,
     operation_id: &'static str,
     idempotent: bool,
@@ -320,13 +321,20 @@ impl<'a> Attempts<'a> {
     fn new(policy: &'a RetryPolicy, method: &Method, operation: &'static Operation) -> Self {
         Self {
             policy,
-            backoff: Box::new(policy.backoff()),
+            backoff: None,
             method: method.clone(),
             operation_id: operation.id,
             idempotent: operation.idempotent,
             maybe_applied: false,
             number: 0,
         }
+    }
+
+    /// The backoff delays of this call.
+    fn backoff(&mut self) -> &mut (dyn Iterator<Item = Duration> + Send) {
+        self.backoff
+            .get_or_insert_with(|| Box::new(self.policy.backoff()))
+            .as_mut()
     }
 
     fn retry(&self, delay: Duration, why: &str) -> Step {
@@ -345,7 +353,7 @@ impl<'a> Attempts<'a> {
         if transfer_failed
             && self.idempotent
             && can_retry
-            && let Some(delay) = self.backoff.next()
+            && let Some(delay) = self.backoff().next()
         {
             self.maybe_applied = true;
             return self.retry(delay, "the response body failed part-way");
@@ -370,7 +378,8 @@ impl<'a> Attempts<'a> {
         }
         if can_retry && retry_status(status, self.idempotent) {
             let wait = retry_after(response.headers());
-            if let Some(delay) = self.policy.next_delay(wait, &mut self.backoff) {
+            let policy = self.policy;
+            if let Some(delay) = policy.next_delay(wait, self.backoff()) {
                 return self.retry(delay, &format!("status {}", status.as_u16()));
             }
         }
@@ -383,7 +392,7 @@ impl<'a> Attempts<'a> {
         self.maybe_applied |= !never_sent;
         if can_retry
             && (never_sent || self.idempotent)
-            && let Some(delay) = self.backoff.next()
+            && let Some(delay) = self.backoff().next()
         {
             return self.retry(delay, &format!("transport error: {error}"));
         }
