@@ -1,56 +1,23 @@
-//! The `Call` trait that every generated operation builder implements.
-
-use std::cell::RefCell;
+//! The `Call` trait that every generated operation builder implements, and the step that turns
+//! a generated `send()` into the decoded body or one [`Error`].
 
 use progenitor_client::ResponseValue;
-use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::operation::Operation;
-
-tokio::task_local! {
-    /// The status and request id of the last response of the call running in this task, set by
-    /// the runtime, so that a body that fails to decode can still report them.
-    static LAST_RESPONSE: RefCell<Option<ResponseMeta>>;
-}
-
-/// What a decode error needs to know of the response whose body failed.
-#[derive(Clone)]
-pub(crate) struct ResponseMeta {
-    pub status: StatusCode,
-    pub request_id: Option<String>,
-    /// The call's bearer token, to redact should the body have echoed it.
-    pub token: Option<String>,
-}
-
-/// Records the final response of an attempt for the call running in this task, if any.
-pub(crate) fn record_response(status: StatusCode, request_id: Option<&str>, token: Option<&[u8]>) {
-    let meta = ResponseMeta {
-        status,
-        request_id: request_id.map(str::to_string),
-        token: token.map(|t| String::from_utf8_lossy(t).into_owned()),
-    };
-    let _ = LAST_RESPONSE.try_with(|slot| *slot.borrow_mut() = Some(meta));
-}
+use crate::response_meta::{self, ResponseMeta};
 
 /// Sends one generated request (`builder.send()`) and turns its result into the body or an
 /// [`Error`] tagged with the operation; a decode error also keeps the response's status and
-/// request id. This is what every generated `Call::call` runs.
+/// request id (see [`response_meta::scope`] for how they get here). This is what every
+/// generated `call()` runs.
 pub async fn run<T: DeserializeOwned>(
     operation: &'static Operation,
     send: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,
 ) -> Result<T, Error> {
-    LAST_RESPONSE
-        .scope(RefCell::new(None), async move {
-            let result = send.await;
-            let meta = LAST_RESPONSE.with(|slot| slot.borrow_mut().take());
-            finish(operation.id, result).map_err(|error| match meta {
-                Some(meta) => error.with_response_meta(meta),
-                None => error,
-            })
-        })
-        .await
+    let (result, meta) = response_meta::scope(send).await;
+    conclude(operation.id, result, meta)
 }
 
 /// An operation builder that can be sent, giving the decoded body or one [`Error`], for code
@@ -69,12 +36,21 @@ pub trait Call: Sized {
     fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send;
 }
 
-/// Turns a generated method's result into the body or an [`Error`] tagged with the operation.
+/// Turns a generated method's result into the body or an [`Error`] tagged with the operation,
+/// for results obtained outside [`run`] (a decode error then has no status or request id).
 ///
 /// When the body does not decode, it is decoded again to name the field that failed.
 pub fn finish<T: DeserializeOwned>(
     operation_id: &'static str,
     result: Result<ResponseValue<T>, progenitor_client::Error<()>>,
+) -> Result<T, Error> {
+    conclude(operation_id, result, None)
+}
+
+fn conclude<T: DeserializeOwned>(
+    operation_id: &'static str,
+    result: Result<ResponseValue<T>, progenitor_client::Error<()>>,
+    meta: Option<ResponseMeta>,
 ) -> Result<T, Error> {
     match result {
         Ok(value) => Ok(value.into_inner()),
@@ -84,7 +60,7 @@ pub fn finish<T: DeserializeOwned>(
                 Err(traced) => Some(traced.path().to_string()),
                 Ok(_) => None,
             };
-            Err(Error::decode(&body, path, &cause).with_operation(operation_id))
+            Err(Error::decode(&body, path, &cause, meta).with_operation(operation_id))
         }
         Err(other) => Err(Error::from(other).with_operation(operation_id)),
     }

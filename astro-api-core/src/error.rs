@@ -7,6 +7,8 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 use crate::capture::CapturedError;
+use crate::redact;
+use crate::response_meta::{self, ResponseMeta};
 
 /// How many characters of a body an [`Error`] keeps.
 pub const BODY_EXCERPT_CHARS: usize = 2048;
@@ -38,7 +40,13 @@ pub enum ErrorKind {
 /// It keeps what a caller needs to act and to report: the HTTP status, Astro's `requestId`,
 /// the message, the body's content type and a bounded excerpt of the raw body, whether that
 /// body was the documented JSON `Error`, other JSON, plain text (the gateway's 401/403), HTML
-/// or empty. `Display` is one line with the status, the message and the request id.
+/// or empty.
+///
+/// `Display` is one line of this error's own level: the operation, the status, the message and
+/// the request id (`ListWorkspaces: HTTP 403: RBAC: access denied (request id r-1)`). What
+/// caused it (the transport error, the JSON decoder's complaint, a body cut off while being
+/// read) comes from [`std::error::Error::source`], so a report that walks the chain (anyhow's
+/// `{:#}`) prints every cause once.
 #[derive(Clone)]
 pub struct Error {
     details: Box<Details>,
@@ -94,24 +102,6 @@ impl Error {
             truncated: false,
             read_error: None,
         })
-    }
-
-    /// Fills in the status and request id of the response a decode error came from.
-    /// The token, if the body echoed it, is redacted from the message and the excerpt.
-    pub(crate) fn with_response_meta(mut self, meta: crate::call::ResponseMeta) -> Self {
-        if self.details.kind == ErrorKind::Decode {
-            self.details.status.get_or_insert(meta.status);
-            if self.details.request_id.is_none() {
-                self.details.request_id = meta.request_id;
-            }
-            if let Some(token) = meta.token.filter(|t| t.len() >= 8) {
-                self.details.message = self.details.message.replace(&token, "<redacted>");
-                if let Some(excerpt) = &mut self.details.body_excerpt {
-                    *excerpt = excerpt.replace(&token, "<redacted>");
-                }
-            }
-        }
-        self
     }
 
     /// Records the operation the error belongs to.
@@ -192,7 +182,7 @@ impl Error {
             ErrorKind::Status => self
                 .details
                 .status
-                .is_some_and(crate::runtime::is_retryable_status),
+                .is_some_and(|status| crate::retry::retry_status(status, true)),
             _ => false,
         }
     }
@@ -236,12 +226,11 @@ impl Error {
             kept
         });
         if let Some(cause) = &captured.read_error {
-            error.details.message = format!(
-                "{} (the body could not be read to the end: {cause})",
-                error.details.message
-            );
+            error.details.source = Some(Arc::new(Cause(format!(
+                "the error body could not be read to the end: {cause}"
+            ))));
         }
-        error.details.retry_after = crate::runtime::retry_after(&captured.headers);
+        error.details.retry_after = response_meta::retry_after(&captured.headers);
         error
     }
 
@@ -260,10 +249,12 @@ impl Error {
         error.details.status = Some(status);
         error.details.request_id = request_id_header(headers);
         error.details.content_type = header(headers, "content-type");
-        error.details.retry_after = crate::runtime::retry_after(headers);
+        error.details.retry_after = response_meta::retry_after(headers);
         error
     }
 
+    /// A failure without a response of its own: the message says which step failed, and the
+    /// transport's error is the [`source`](std::error::Error::source).
     pub(crate) fn from_transport(error: reqwest::Error, kind_if_unknown: ErrorKind) -> Self {
         let kind = if error.is_timeout() {
             ErrorKind::Timeout
@@ -272,34 +263,66 @@ impl Error {
         } else {
             kind_if_unknown
         };
-        let mut message = error.to_string();
-        let mut source: Option<&dyn std::error::Error> = std::error::Error::source(&error);
-        while let Some(cause) = source {
-            message = format!("{message}: {cause}");
-            source = cause.source();
-        }
+        let message = match kind {
+            ErrorKind::Timeout => "the request timed out",
+            ErrorKind::Connect => "could not connect to the server",
+            ErrorKind::Body => "the response body could not be read",
+            _ => "the request failed",
+        };
         let mut out = Self::new(kind, message);
         out.details.status = error.status();
         out.details.source = Some(Arc::new(error));
         out
     }
 
-    /// A success response whose body did not decode; `path` names the field that failed. The
-    /// excerpt keeps no secret the body carried (the `token` of a new API token).
-    pub(crate) fn decode(body: &[u8], path: Option<String>, cause: &serde_json::Error) -> Self {
+    /// A success response whose body did not decode; `path` names the field that failed, and
+    /// the decoder's complaint is the [`source`](std::error::Error::source). With the head of
+    /// the response (`meta`), the error keeps its status and request id, and the call's token,
+    /// should the body have echoed it, is redacted from the excerpt and the complaint, as is
+    /// any secret the body carried (the `token` of a new API token).
+    pub(crate) fn decode(
+        body: &[u8],
+        path: Option<String>,
+        cause: &serde_json::Error,
+        meta: Option<ResponseMeta>,
+    ) -> Self {
         let message = match &path {
             Some(path) if !path.is_empty() && path != "." => {
-                format!("response body does not match the expected type at `{path}`: {cause}")
+                format!("response body does not match the expected type at `{path}`")
             }
-            _ => format!("response body does not match the expected type: {cause}"),
+            _ => "response body does not match the expected type".to_string(),
         };
         let mut error = Self::new(ErrorKind::Decode, message);
         error.details.decode_path = path;
-        let text = crate::secrets::redact_secret_values(&String::from_utf8_lossy(body));
+        let mut text = redact::secret_values(&String::from_utf8_lossy(body));
+        let mut cause = redact::secret_values(&cause.to_string());
+        if let Some(meta) = meta {
+            error.details.status = Some(meta.status);
+            error.details.request_id = meta
+                .request_id
+                .and_then(|id| id.to_str().ok().map(str::to_string));
+            if let Some(token) = &meta.token {
+                text = token.scrub(&text).into_owned();
+                cause = token.scrub(&cause).into_owned();
+            }
+        }
         error.details.body_excerpt = Some(excerpt(&text, BODY_EXCERPT_CHARS));
+        error.details.source = Some(Arc::new(Cause(cause)));
         error
     }
 }
+
+/// A cause kept as text, already redacted, for causes that may quote the response.
+#[derive(Debug)]
+struct Cause(String);
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Cause {}
 
 impl From<progenitor_client::Error<()>> for Error {
     fn from(error: progenitor_client::Error<()>) -> Self {
@@ -310,7 +333,7 @@ impl From<progenitor_client::Error<()>> for Error {
             P::InvalidUpgrade(e) => Self::from_transport(e, ErrorKind::Transport),
             P::ResponseBodyError(e) => Self::from_transport(e, ErrorKind::Body),
             P::ErrorResponse(value) => Self::from_headers(value.status(), value.headers()),
-            P::InvalidResponsePayload(body, cause) => Self::decode(&body, None, &cause),
+            P::InvalidResponsePayload(body, cause) => Self::decode(&body, None, &cause, None),
             P::UnexpectedResponse(response) => match response.extensions().get::<CapturedError>() {
                 Some(captured) => Self::from_captured(captured),
                 None => Self::from_headers(response.status(), response.headers()),
@@ -368,7 +391,7 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 fn request_id_header(headers: &HeaderMap) -> Option<String> {
-    crate::runtime::request_id(headers).map(str::to_string)
+    response_meta::request_id(headers).and_then(|id| id.to_str().ok().map(str::to_string))
 }
 
 /// At most `max` characters of `text`, with an ellipsis when cut.
@@ -376,5 +399,95 @@ fn excerpt(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+    use crate::redact::Token;
+
+    /// Display of the error and of every cause, as anyhow's `{:#}` prints them.
+    fn chain(error: &Error) -> String {
+        let mut text = error.to_string();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            text.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        text
+    }
+
+    #[test]
+    fn a_status_error_is_one_line_of_its_own_level() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", HeaderValue::from_static("req-h"));
+        let error = Error::from_response(
+            StatusCode::FORBIDDEN,
+            headers,
+            b"RBAC: access denied\nmore text",
+        )
+        .with_operation("ListWorkspaces");
+        assert_eq!(
+            error.to_string(),
+            "ListWorkspaces: HTTP 403: RBAC: access denied (request id req-h)"
+        );
+        assert!(error.source().is_none());
+        assert!(error.is_auth() && !error.is_retryable());
+    }
+
+    #[test]
+    fn a_decode_error_keeps_its_cause_in_the_chain_only() {
+        let cause = serde_json::from_slice::<u32>(b"\"x\"").unwrap_err();
+        let meta = ResponseMeta {
+            status: StatusCode::OK,
+            request_id: Some(HeaderValue::from_static("req-1")),
+            token: None,
+        };
+        let error = Error::decode(b"\"x\"", Some("id".into()), &cause, Some(meta))
+            .with_operation("GetWorkspace");
+        let own = "GetWorkspace: HTTP 200: response body does not match the expected type at \
+                   `id` (request id req-1)";
+        assert_eq!(error.to_string(), own);
+        assert_eq!(chain(&error), format!("{own}: {cause}"));
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert_eq!(error.decode_path(), Some("id"));
+    }
+
+    #[test]
+    fn a_decode_error_redacts_the_echoed_token_and_secret_values() {
+        let body = br#"{"token":"new-secret-value","echo":"my-bearer-token","id":7}"#;
+        let cause = serde_json::from_slice::<String>(b"\"my-bearer-token\" 1").unwrap_err();
+        let meta = ResponseMeta {
+            status: StatusCode::CREATED,
+            request_id: None,
+            token: Token::new(b"my-bearer-token"),
+        };
+        let error = Error::decode(body, None, &cause, Some(meta));
+        let text = format!("{} {error:?}", chain(&error));
+        assert!(!text.contains("my-bearer-token"), "{text}");
+        assert!(!text.contains("new-secret-value"), "{text}");
+        assert!(error.body_excerpt().unwrap().contains("\"id\":7"));
+    }
+
+    #[test]
+    fn a_body_cut_off_while_capturing_is_a_cause() {
+        let error = Error::from_captured(&CapturedError {
+            status: StatusCode::BAD_GATEWAY,
+            headers: HeaderMap::new(),
+            body: bytes::Bytes::from_static(b"<html>bad gateway</html>"),
+            truncated: false,
+            read_error: Some("connection reset".into()),
+        });
+        assert_eq!(error.to_string(), "HTTP 502: Bad Gateway");
+        assert_eq!(
+            chain(&error),
+            "HTTP 502: Bad Gateway: the error body could not be read to the end: connection reset"
+        );
+        assert!(error.is_retryable());
     }
 }

@@ -39,9 +39,10 @@ mod open_enum;
 pub mod operation;
 pub mod pagination;
 mod path_segment;
+mod redact;
+mod response_meta;
 mod retry;
 mod runtime;
-mod secrets;
 
 pub use body_limit::BodyTooLarge;
 pub use bytes::Bytes;

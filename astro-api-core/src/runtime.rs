@@ -3,14 +3,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
 use crate::body_limit::{BodyFailure, ReadBody, read_body};
-use crate::capture::{capture_error, redact};
+use crate::capture::{body_request_id, capture_error};
 use crate::limits::{Limiter, RateLimits};
 use crate::operation::{Api, ApiVersion, Operation};
+use crate::redact::{REDACTED, Token};
+use crate::response_meta::{self, ResponseMeta, retry_after};
 use crate::retry::{RetryPolicy, retry_status};
 
 /// How many bytes of an error body the runtime keeps.
@@ -37,6 +39,8 @@ struct Inner {
     max_response_bytes: u64,
     /// `Authorization: Bearer …`, marked sensitive (its `Debug` prints `Sensitive`).
     authorization: Option<HeaderValue>,
+    /// The token alone, to keep it out of what a server echoes back.
+    token: Option<Token>,
     user_agent: HeaderValue,
     attempt_timeout: Option<Duration>,
     api_version: ApiVersion,
@@ -58,6 +62,7 @@ pub struct RuntimeBuilder {
     rate_limits: Option<RateLimits>,
     max_response_bytes: u64,
     authorization: Option<HeaderValue>,
+    token: Option<Token>,
     user_agent: HeaderValue,
     attempt_timeout: Option<Duration>,
     api_version: ApiVersion,
@@ -70,6 +75,7 @@ impl Default for RuntimeBuilder {
             rate_limits: Some(RateLimits::default()),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             authorization: None,
+            token: None,
             user_agent: HeaderValue::from_static(concat!(
                 "astro-api-core/",
                 env!("CARGO_PKG_VERSION")
@@ -114,6 +120,7 @@ impl RuntimeBuilder {
             HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| InvalidToken)?;
         value.set_sensitive(true);
         self.authorization = Some(value);
+        self.token = Token::new(token.as_bytes());
         Ok(self)
     }
 
@@ -145,6 +152,7 @@ impl RuntimeBuilder {
                 limiter: self.rate_limits.map(Limiter::new),
                 max_response_bytes: self.max_response_bytes,
                 authorization: self.authorization,
+                token: self.token,
                 user_agent: self.user_agent,
                 attempt_timeout: self.attempt_timeout,
                 api_version: self.api_version,
@@ -206,23 +214,27 @@ impl Runtime {
             );
             let step = match http.execute(request).instrument(span.clone()).await {
                 Ok(response) => {
-                    span.record("status", response.status().as_u16());
-                    let header_id = request_id(response.headers()).map(|id| self.without_token(id));
-                    if let Some(id) = header_id {
-                        span.record("request_id", id);
+                    let status = response.status();
+                    span.record("status", status.as_u16());
+                    let header_id = response_meta::request_id(response.headers())
+                        .map(|id| self.without_token(id));
+                    if let Some(id) = &header_id {
+                        span.record("request_id", id.to_str().unwrap_or(REDACTED));
                     }
-                    if response.status().is_success() {
-                        crate::call::record_response(response.status(), header_id, self.token());
+                    if status.is_success() {
+                        response_meta::record(ResponseMeta {
+                            status,
+                            request_id: header_id,
+                            token: self.inner.token.clone(),
+                        });
                         let body = read_body(response, self.inner.max_response_bytes).await;
                         attempts.after_body(body, spare.is_some())
                     } else {
-                        let mut step = attempts.after_status(response, spare.is_some()).await;
-                        if let (Step::Finish(Ok(captured)), Some(token)) = (&mut step, self.token())
-                        {
-                            redact(captured, token);
-                        }
+                        let step = attempts
+                            .after_status(response, spare.is_some(), self.inner.token.as_ref())
+                            .await;
                         if let Step::Finish(Ok(captured)) = &step
-                            && let Some(id) = crate::capture::body_request_id(captured)
+                            && let Some(id) = body_request_id(captured)
                         {
                             span.record("request_id", id.as_str());
                         }
@@ -242,19 +254,13 @@ impl Runtime {
         unreachable!("every attempt without a spare request finishes the call")
     }
 
-    /// The bearer token, as sent.
-    fn token(&self) -> Option<&[u8]> {
-        let authorization = self.inner.authorization.as_ref()?;
-        authorization.as_bytes().strip_prefix(b"Bearer ")
-    }
-
-    /// `text`, or `<redacted>` when it contains the token (a server echoing credentials into a
-    /// header must not put them into logs or errors).
-    fn without_token<'t>(&self, text: &'t str) -> &'t str {
-        let leaks = self.token().is_some_and(|token| {
-            token.len() >= 8 && text.as_bytes().windows(token.len()).any(|w| w == token)
-        });
-        if leaks { "<redacted>" } else { text }
+    /// A request id header, or `<redacted>` in its place when it contains the token (a
+    /// server echoing credentials into a header must not put them into logs or errors).
+    fn without_token(&self, id: &HeaderValue) -> HeaderValue {
+        match &self.inner.token {
+            Some(token) if token.is_in(id.as_bytes()) => HeaderValue::from_static(REDACTED),
+            _ => id.clone(),
+        }
     }
 
     /// Adds the runtime's headers and timeout to a request that does not set its own.
@@ -301,7 +307,8 @@ enum Step {
 /// The state of one call across its attempts, and the retry decisions.
 struct Attempts<'a> {
     policy: &'a RetryPolicy,
-    backoff: Box<dyn Iterator<Item = Duration> + Send>,
+    /// The backoff delays, made at the first retry: most calls never need them.
+    backoff: Option<Box<dyn Iterator<Item = Duration> + Send>>,
     method: Method,
     operation_id: &'static str,
     idempotent: bool,
@@ -314,13 +321,20 @@ impl<'a> Attempts<'a> {
     fn new(policy: &'a RetryPolicy, method: &Method, operation: &'static Operation) -> Self {
         Self {
             policy,
-            backoff: Box::new(policy.backoff()),
+            backoff: None,
             method: method.clone(),
             operation_id: operation.id,
             idempotent: operation.idempotent,
             maybe_applied: false,
             number: 0,
         }
+    }
+
+    /// The backoff delays of this call.
+    fn backoff(&mut self) -> &mut (dyn Iterator<Item = Duration> + Send) {
+        self.backoff
+            .get_or_insert_with(|| Box::new(self.policy.backoff()))
+            .as_mut()
     }
 
     fn retry(&self, delay: Duration, why: &str) -> Step {
@@ -339,7 +353,7 @@ impl<'a> Attempts<'a> {
         if transfer_failed
             && self.idempotent
             && can_retry
-            && let Some(delay) = self.backoff.next()
+            && let Some(delay) = self.backoff().next()
         {
             self.maybe_applied = true;
             return self.retry(delay, "the response body failed part-way");
@@ -348,7 +362,12 @@ impl<'a> Attempts<'a> {
     }
 
     /// An error status: retry it if the policy allows, else finish with its body captured.
-    async fn after_status(&mut self, response: reqwest::Response, can_retry: bool) -> Step {
+    async fn after_status(
+        &mut self,
+        response: reqwest::Response,
+        can_retry: bool,
+        token: Option<&Token>,
+    ) -> Step {
         let status = response.status();
         if status == StatusCode::NOT_FOUND && self.method == Method::DELETE && self.maybe_applied {
             tracing::warn!(
@@ -359,11 +378,12 @@ impl<'a> Attempts<'a> {
         }
         if can_retry && retry_status(status, self.idempotent) {
             let wait = retry_after(response.headers());
-            if let Some(delay) = self.policy.next_delay(wait, &mut self.backoff) {
+            let policy = self.policy;
+            if let Some(delay) = policy.next_delay(wait, self.backoff()) {
                 return self.retry(delay, &format!("status {}", status.as_u16()));
             }
         }
-        Step::Finish(Ok(capture_error(response, ERROR_BODY_LIMIT).await))
+        Step::Finish(Ok(capture_error(response, ERROR_BODY_LIMIT, token).await))
     }
 
     /// No response: retry when the request was never sent, or when it is idempotent.
@@ -372,7 +392,7 @@ impl<'a> Attempts<'a> {
         self.maybe_applied |= !never_sent;
         if can_retry
             && (never_sent || self.idempotent)
-            && let Some(delay) = self.backoff.next()
+            && let Some(delay) = self.backoff().next()
         {
             return self.retry(delay, &format!("transport error: {error}"));
         }
@@ -385,35 +405,4 @@ fn no_content() -> reqwest::Response {
     let mut response = http::Response::new(reqwest::Body::from(Vec::new()));
     *response.status_mut() = StatusCode::NO_CONTENT;
     reqwest::Response::from(response)
-}
-
-/// Whether a status is worth retrying for an idempotent call: 408, 429, 502, 503, 504.
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    retry_status(status, true)
-}
-
-/// A request id from the response headers, if the server sent one.
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    [
-        "x-request-id",
-        "request-id",
-        "x-amzn-requestid",
-        "x-correlation-id",
-    ]
-    .iter()
-    .find_map(|name| headers.get(*name)?.to_str().ok())
-    .filter(|id| !id.is_empty())
-}
-
-/// The wait a `Retry-After` header asks for, in seconds or as an HTTP date.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get("retry-after")?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let when = httpdate::parse_http_date(value).ok()?;
-    Some(
-        when.duration_since(std::time::SystemTime::now())
-            .unwrap_or_default(),
-    )
 }
