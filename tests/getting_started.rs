@@ -80,7 +80,7 @@ async fn the_three_steps_run_against_the_sandbox() {
     let listed = sandbox.requests_for("ListWorkspaces");
     assert_eq!(listed[0].query_values("names"), ["Data team"]);
     let created = sandbox.requests_for("CreateApiToken")[0].json().unwrap();
-    assert_eq!(created["type"], "WORKSPACE");
+    assert_eq!(created["scope"], "WORKSPACE");
     assert_eq!(created["entityId"], outcome.workspace_id);
     assert_eq!(created["role"], "WORKSPACE_MEMBER");
     assert_eq!(created["name"], "ci token");

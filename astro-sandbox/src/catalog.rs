@@ -7,12 +7,22 @@ use astro_spec::{Document, Operation};
 
 use crate::resources::{self, Resource, Role};
 
+/// The path of a document's first server URL (`https://api.astronomer.io/v1` gives `/v1`),
+/// where its operations are mounted; `None` when it has no server with a path.
+fn server_path(document: &Document) -> Option<String> {
+    let url = document.value().pointer("/servers/0/url")?.as_str()?;
+    let after_scheme = url.split_once("://")?.1;
+    let path = &after_scheme[after_scheme.find('/')?..];
+    let path = path.trim_end_matches('/');
+    (!path.is_empty()).then(|| path.to_string())
+}
+
 /// One API (Platform or IAM) as served: its mount prefix, its document and its routes.
 #[derive(Debug)]
 pub struct Api {
-    /// The API's short name, the first segment of its mount prefix (`platform`, `iam`).
+    /// The API's short name (`astro`; `platform`, `iam` for v1beta1).
     pub name: String,
-    /// Where it is mounted: `/<name>/<info.version>`.
+    /// Where it is mounted: the path of the document's first server (`/v1`).
     pub prefix: String,
     /// The parsed document.
     pub document: Document,
@@ -80,11 +90,16 @@ impl std::fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 impl Catalog {
-    /// The catalog of the two pinned documents compiled into `astro-platform` and `astro-iam`.
+    /// The catalog of the pinned documents compiled into `astro-platform` and `astro-iam`: the
+    /// Astro API v1 (`astro`, at `/v1`), and with the `v1beta1` feature the Platform and IAM
+    /// APIs v1beta1 (`platform` and `iam`, at `/platform/v1beta1` and `/iam/v1beta1`).
     pub fn pinned() -> Result<Self, CatalogError> {
         Self::from_documents(&[
-            ("platform", astro_platform::SPEC_YAML),
-            ("iam", astro_iam::SPEC_YAML),
+            ("astro", astro_platform::SPEC_YAML),
+            #[cfg(feature = "v1beta1")]
+            ("platform", astro_platform::v1beta1::SPEC_YAML),
+            #[cfg(feature = "v1beta1")]
+            ("iam", astro_iam::v1beta1::SPEC_YAML),
         ])
     }
 
@@ -127,7 +142,8 @@ impl Catalog {
 
 impl Api {
     fn new(name: &str, document: Document) -> Self {
-        let prefix = format!("/{name}/{}", document.info_version());
+        let prefix = server_path(&document)
+            .unwrap_or_else(|| format!("/{name}/{}", document.info_version()));
         let mut operations = document.operations();
         for operation in &mut operations {
             resources::complete_pagination(&document, operation);

@@ -3,8 +3,8 @@
 //!
 //! Every operation of the pinned OpenAPI documents is served, derived at start-up from the
 //! documents themselves: a regenerated document that adds an operation is served without new
-//! code. The Platform API is mounted at `/platform/v1beta1` and the IAM API at `/iam/v1beta1` on
-//! one port.
+//! code. The Astro API v1 is mounted at `/v1`; with the `v1beta1` feature, the Platform and IAM
+//! APIs v1beta1 are mounted at `/platform/v1beta1` and `/iam/v1beta1` on the same port.
 //!
 //! - **Stateful**: collections (`…/workspaces`) and items (`…/workspaces/{workspaceId}`) are
 //!   recognised from path shapes. Creates add an object (the request's fields over a sample of
@@ -43,7 +43,7 @@
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let sandbox = astro_sandbox::Sandbox::start().await?;
-//! let workspaces = format!("/platform/v1beta1/organizations/{}/workspaces", sandbox.organization_id());
+//! let workspaces = format!("/v1/organizations/{}/workspaces", sandbox.organization_id());
 //! sandbox.seed(&workspaces, serde_json::json!({"name": "Data team"})).expect("seeded");
 //! // point a client at sandbox.url() with any bearer token...
 //! assert!(sandbox.requests().is_empty());

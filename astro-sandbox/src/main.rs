@@ -37,11 +37,10 @@ async fn main() -> std::process::ExitCode {
     println!("{}", sandbox.url());
     if !args.empty {
         eprintln!(
-            "astro-sandbox: organization {} with workspace {}; Platform API at {}, IAM API at {}",
+            "astro-sandbox: organization {} with workspace {}; Astro API v1 at {}",
             sandbox.organization_id(),
             sandbox.workspace_id(),
-            sandbox.api_url("platform").unwrap_or_default(),
-            sandbox.api_url("iam").unwrap_or_default(),
+            sandbox.api_url("astro").unwrap_or_default(),
         );
     }
     match tokio::signal::ctrl_c().await {

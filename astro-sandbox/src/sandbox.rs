@@ -121,8 +121,8 @@ impl Sandbox {
         SandboxBuilder::default()
     }
 
-    /// The base URL, such as `http://127.0.0.1:40123` (the APIs are under `/platform/v1beta1`
-    /// and `/iam/v1beta1`).
+    /// The base URL, such as `http://127.0.0.1:40123` (the v1 API is under `/v1`, and with the
+    /// `v1beta1` feature the old APIs under `/platform/v1beta1` and `/iam/v1beta1`).
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
     }
@@ -133,7 +133,7 @@ impl Sandbox {
     }
 
     /// The base URL of one API (`platform` or `iam`), such as
-    /// `http://127.0.0.1:40123/platform/v1beta1`; `None` for an unknown API name.
+    /// `http://127.0.0.1:40123/v1` for `astro`; `None` for an unknown API name.
     pub fn api_url(&self, api: &str) -> Option<String> {
         let api = self.state.catalog.api(api)?;
         Some(format!("{}{}", self.url(), api.prefix))
@@ -160,7 +160,7 @@ impl Sandbox {
     }
 
     /// Adds an object to the collection at `collection_path` (the path a create or list
-    /// operation uses, such as `/platform/v1beta1/organizations/<id>/workspaces`).
+    /// operation uses, such as `/v1/organizations/<id>/workspaces`).
     ///
     /// The object is `fields` over a sample of the collection's schema, with the path's
     /// parameters, fresh timestamps, and a fresh id unless `fields` has one. Returns the stored
@@ -276,12 +276,17 @@ impl Sandbox {
     }
 
     fn seed_defaults(&mut self) -> Result<(), SeedError> {
+        // The v1 document serves both areas; without it, the v1beta1 Platform and IAM APIs.
+        let (platform_name, iam_name) = match self.state.catalog.api("astro") {
+            Some(_) => ("astro", "astro"),
+            None => ("platform", "iam"),
+        };
         let platform = self
             .state
             .catalog
-            .api("platform")
+            .api(platform_name)
             .map(|api| api.prefix.clone())
-            .ok_or_else(|| SeedError("no platform API".into()))?;
+            .ok_or_else(|| SeedError(format!("no {platform_name} API")))?;
         let organization = self.seed_sample(&format!("{platform}/organizations"))?;
         self.organization_id = organization;
         let workspaces = format!(
@@ -289,7 +294,7 @@ impl Sandbox {
             self.organization_id
         );
         self.workspace_id = self.seed_sample(&workspaces)?;
-        if let Some(iam) = self.state.catalog.api("iam") {
+        if let Some(iam) = self.state.catalog.api(iam_name) {
             let users = format!(
                 "{}/organizations/{}/users",
                 iam.prefix, self.organization_id
