@@ -31,7 +31,10 @@ if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/st" --version 2>/dev/null | grep -q "
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
 fi
 
-cargo build --quiet -p astro-sandbox --bin astro-sandbox
+# The v1beta1 documents are checked here, with the sandbox built with the `v1beta1` feature. The
+# v1 document is not yet: it has no examples, and the sandbox's answers synthesized from its
+# schemas still need to pass the response checks (issue 10).
+cargo build --quiet -p astro-sandbox --features v1beta1 --bin astro-sandbox
 work="$(mktemp -d)"
 "$target_dir/debug/astro-sandbox" --port 0 --token "$token" >"$work/url" 2>"$work/sandbox.log" &
 sandbox_pid=$!

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::pin::pin;
 use std::time::Instant;
 
-use astro_api::{Client, Paginate};
+use astro_api::Client;
 use astro_platform::types::{Deployment, DeploymentsPaginated};
 use bytes::Bytes;
 use futures::StreamExt;
@@ -72,8 +72,8 @@ impl Handler for Pages {
 
 /// Reads every item through the facade's stream, one item at a time; the item count.
 pub async fn facade_stream(client: &Client) -> Result<usize, String> {
-    let items = client
-        .org(ORGANIZATION)
+    let org = client.org(ORGANIZATION);
+    let items = org
         .list_deployments()
         .pager()
         .page_size(PAGE as u32)
@@ -101,7 +101,7 @@ pub async fn facade_collect(client: &Client) -> Result<Vec<Deployment>, String> 
 
 /// The hand-written loop: raw reqwest, one page at a time, decoded into the generated type.
 pub async fn hand_loop(http: &reqwest::Client, base: &str) -> Result<usize, String> {
-    let url = format!("{base}/platform/v1beta1/organizations/{ORGANIZATION}/deployments");
+    let url = format!("{base}/v1/organizations/{ORGANIZATION}/deployments");
     let mut offset = 0usize;
     let mut count = 0;
     loop {

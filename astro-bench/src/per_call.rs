@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use astro_api::{Call, Client, RateLimits};
+use astro_api::{Client, RateLimits};
 use astro_platform::types::WorkspacesPaginated;
 use bytes::Bytes;
 
@@ -82,7 +82,7 @@ pub fn run(rt: &tokio::runtime::Runtime, settings: Settings) -> Result<Section, 
     let server = LocalServer::start(Fixed(Bytes::from(body.clone())))
         .map_err(|e| format!("cannot start the local server: {e}"))?;
     let base = server.base_url();
-    let url = format!("{base}/platform/v1beta1/organizations/{ORGANIZATION}/workspaces");
+    let url = format!("{base}/v1/organizations/{ORGANIZATION}/workspaces");
 
     let mut notes = Vec::new();
     let python = match python::ensure_requests() {
@@ -183,7 +183,7 @@ pub fn run(rt: &tokio::runtime::Runtime, settings: Settings) -> Result<Section, 
         }
     }
     section.paragraph(format!(
-        "Each call is `GET /platform/v1beta1/organizations/{{id}}/workspaces` answered with the \
+        "Each call is `GET /v1/organizations/{{id}}/workspaces` answered with the \
          same spec-valid 20-item page ({} bytes, items from the pinned spec's examples), by a hyper \
          server on 127.0.0.1 with its own thread and runtime. The Rust variants share one \
          current-thread client runtime and make their calls one after another; each round runs \
@@ -250,7 +250,7 @@ fn generated(base: &str) -> Result<astro_platform::Client, String> {
         .rate_limits(None)
         .build();
     Ok(astro_platform::Client::new_with_client(
-        &format!("{base}/platform/v1beta1"),
+        &format!("{base}/v1"),
         reqwest::Client::new(),
         runtime,
     ))
@@ -413,7 +413,7 @@ mod tests {
             .page_bytes(0, PAGE_ITEMS, PAGE_ITEMS);
         let server = LocalServer::start(Fixed(Bytes::from(body))).unwrap();
         let base = server.base_url();
-        let url = format!("{base}/platform/v1beta1/organizations/{ORGANIZATION}/workspaces");
+        let url = format!("{base}/v1/organizations/{ORGANIZATION}/workspaces");
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

@@ -275,32 +275,30 @@ impl Sandbox {
         Err(SeedError(format!("no collection is served at {path}")))
     }
 
+    /// Seeds an organization with a workspace and a user in every served API: v1 (`astro`,
+    /// both areas in one document) and, with the `v1beta1` feature, the Platform and IAM APIs
+    /// v1beta1. The first one seeded (v1) gives `organization_id` and `workspace_id`.
     fn seed_defaults(&mut self) -> Result<(), SeedError> {
-        // The v1 document serves both areas; without it, the v1beta1 Platform and IAM APIs.
-        let (platform_name, iam_name) = match self.state.catalog.api("astro") {
-            Some(_) => ("astro", "astro"),
-            None => ("platform", "iam"),
-        };
-        let platform = self
-            .state
-            .catalog
-            .api(platform_name)
-            .map(|api| api.prefix.clone())
-            .ok_or_else(|| SeedError(format!("no {platform_name} API")))?;
-        let organization = self.seed_sample(&format!("{platform}/organizations"))?;
-        self.organization_id = organization;
-        let workspaces = format!(
-            "{platform}/organizations/{}/workspaces",
-            self.organization_id
-        );
-        self.workspace_id = self.seed_sample(&workspaces)?;
-        if let Some(iam) = self.state.catalog.api(iam_name) {
-            let users = format!(
-                "{}/organizations/{}/users",
-                iam.prefix, self.organization_id
-            );
-            self.seed_sample(&users)?;
+        let mut seeded = None;
+        for (platform_name, iam_name) in [("astro", "astro"), ("platform", "iam")] {
+            let Some(platform) = self.state.catalog.api(platform_name) else {
+                continue;
+            };
+            let platform = platform.prefix.clone();
+            let organization = self.seed_sample(&format!("{platform}/organizations"))?;
+            let workspace = self.seed_sample(&format!(
+                "{platform}/organizations/{organization}/workspaces"
+            ))?;
+            if let Some(iam) = self.state.catalog.api(iam_name) {
+                let users = format!("{}/organizations/{organization}/users", iam.prefix);
+                self.seed_sample(&users)?;
+            }
+            seeded.get_or_insert((organization, workspace));
         }
+        let (organization, workspace) =
+            seeded.ok_or_else(|| SeedError("no organization collection is served".into()))?;
+        self.organization_id = organization;
+        self.workspace_id = workspace;
         Ok(())
     }
 
