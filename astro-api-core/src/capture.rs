@@ -6,6 +6,7 @@ use http_body_util::BodyExt;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 
+use crate::body_limit::reassemble;
 use crate::redact::{REDACTED, Token};
 
 /// What the runtime read from a non-success response, stored in the response's extensions.
@@ -31,6 +32,7 @@ pub(crate) async fn capture_error(
     limit: usize,
     token: Option<&Token>,
 ) -> reqwest::Response {
+    let url = response.url().clone();
     let (mut parts, mut stream) = http::Response::<reqwest::Body>::from(response).into_parts();
     let mut body = BytesMut::new();
     let mut truncated = false;
@@ -66,7 +68,7 @@ pub(crate) async fn capture_error(
         truncated,
         read_error,
     });
-    reqwest::Response::from(http::Response::from_parts(parts, reqwest::Body::from(body)))
+    reassemble(parts, url, reqwest::Body::from(body))
 }
 
 /// The `requestId` of a captured JSON error body, if there is one.
