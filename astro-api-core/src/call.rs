@@ -13,8 +13,8 @@ use crate::response_meta::{self, ResponseMeta};
 ///
 /// A decode error also keeps the response's status and request id: progenitor's `send()`
 /// decodes the body after the runtime has handed the response over and keeps neither, so the
-/// runtime leaves them in a task-local slot that lives as long as this future (one pointer-sized
-/// swap per poll, no allocation).
+/// runtime leaves them in a task-local slot that lives as long as this future (no allocation;
+/// the slot, a few words, is swapped in and out on each poll).
 pub async fn run<T: DeserializeOwned>(
     operation: &'static Operation,
     send: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,
