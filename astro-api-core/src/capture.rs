@@ -59,7 +59,7 @@ pub(crate) async fn capture_error(
     }
     let mut body = body.freeze();
     if let Some(token) = token {
-        scrub(token, &mut body, &mut parts.headers);
+        scrub(token, &mut body, truncated, &mut parts.headers);
     }
     parts.extensions.insert(CapturedError {
         status: parts.status,
@@ -78,9 +78,15 @@ pub(crate) fn body_request_id(response: &reqwest::Response) -> Option<String> {
     json.get("requestId")?.as_str().map(str::to_string)
 }
 
-/// Replaces every copy of the token in a body and headers with `<redacted>`.
-fn scrub(token: &Token, body: &mut Bytes, headers: &mut HeaderMap) {
-    if let Some(clean) = token.scrub_bytes(body) {
+/// Replaces every copy of the token in a body (and a copy cut off at its end, when the body
+/// was `truncated`) and in headers with `<redacted>`.
+fn scrub(token: &Token, body: &mut Bytes, truncated: bool, headers: &mut HeaderMap) {
+    let clean = if truncated {
+        token.scrub_cut_bytes(body)
+    } else {
+        token.scrub_bytes(body)
+    };
+    if let Some(clean) = clean {
         *body = Bytes::from(clean);
     }
     for value in headers.values_mut() {
