@@ -24,6 +24,7 @@ pub(crate) enum BodyFailure {
 /// A response whose body was read, or the reason it could not be, with the response's parts.
 pub(crate) struct ReadBody {
     parts: http::response::Parts,
+    url: reqwest::Url,
     pub(crate) outcome: Result<Bytes, BodyFailure>,
 }
 
@@ -32,6 +33,7 @@ pub(crate) struct ReadBody {
 /// its headers move into the result, and a body that arrives in one piece is not copied either.
 pub(crate) async fn read_body(response: reqwest::Response, limit: u64) -> ReadBody {
     let declared = response.content_length();
+    let url = response.url().clone();
     let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
     let outcome = match declared {
         Some(length) if length > limit => Err(BodyFailure::TooLarge(BodyTooLarge {
@@ -53,7 +55,11 @@ pub(crate) async fn read_body(response: reqwest::Response, limit: u64) -> ReadBo
             }
         }
     };
-    ReadBody { parts, outcome }
+    ReadBody {
+        parts,
+        url,
+        outcome,
+    }
 }
 
 impl ReadBody {
@@ -72,6 +78,20 @@ impl ReadBody {
                 ))
             }
         };
-        reqwest::Response::from(http::Response::from_parts(self.parts, body))
+        reassemble(self.parts, self.url, body)
     }
+}
+
+/// A `reqwest::Response` from the parts of one taken apart, its URL and a new body. (Without
+/// the URL, reqwest would parse a placeholder URL for every response.)
+pub(crate) fn reassemble(
+    mut parts: http::response::Parts,
+    url: reqwest::Url,
+    body: reqwest::Body,
+) -> reqwest::Response {
+    use reqwest::ResponseBuilderExt;
+    if let Ok(with_url) = http::Response::builder().url(url).body(()) {
+        parts.extensions.extend(with_url.into_parts().0.extensions);
+    }
+    reqwest::Response::from(http::Response::from_parts(parts, body))
 }

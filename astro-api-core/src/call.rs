@@ -9,9 +9,12 @@ use crate::operation::Operation;
 use crate::response_meta::{self, ResponseMeta};
 
 /// Sends one generated request (`builder.send()`) and turns its result into the body or an
-/// [`Error`] tagged with the operation; a decode error also keeps the response's status and
-/// request id (see [`response_meta::scope`] for how they get here). This is what every
-/// generated `call()` runs.
+/// [`Error`] tagged with the operation. This is what every generated `call()` runs.
+///
+/// A decode error also keeps the response's status and request id: progenitor's `send()`
+/// decodes the body after the runtime has handed the response over and keeps neither, so the
+/// runtime leaves them in a task-local slot that lives as long as this future (no allocation;
+/// the slot, a few words, is swapped in and out on each poll).
 pub async fn run<T: DeserializeOwned>(
     operation: &'static Operation,
     send: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,

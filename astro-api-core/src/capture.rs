@@ -6,6 +6,7 @@ use http_body_util::BodyExt;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 
+use crate::body_limit::reassemble;
 use crate::redact::{REDACTED, Token};
 
 /// What the runtime read from a non-success response, stored in the response's extensions.
@@ -31,6 +32,7 @@ pub(crate) async fn capture_error(
     limit: usize,
     token: Option<&Token>,
 ) -> reqwest::Response {
+    let url = response.url().clone();
     let (mut parts, mut stream) = http::Response::<reqwest::Body>::from(response).into_parts();
     let mut body = BytesMut::new();
     let mut truncated = false;
@@ -57,7 +59,7 @@ pub(crate) async fn capture_error(
     }
     let mut body = body.freeze();
     if let Some(token) = token {
-        scrub(token, &mut body, &mut parts.headers);
+        scrub(token, &mut body, truncated, &mut parts.headers);
     }
     parts.extensions.insert(CapturedError {
         status: parts.status,
@@ -66,7 +68,7 @@ pub(crate) async fn capture_error(
         truncated,
         read_error,
     });
-    reqwest::Response::from(http::Response::from_parts(parts, reqwest::Body::from(body)))
+    reassemble(parts, url, reqwest::Body::from(body))
 }
 
 /// The `requestId` of a captured JSON error body, if there is one.
@@ -76,9 +78,15 @@ pub(crate) fn body_request_id(response: &reqwest::Response) -> Option<String> {
     json.get("requestId")?.as_str().map(str::to_string)
 }
 
-/// Replaces every copy of the token in a body and headers with `<redacted>`.
-fn scrub(token: &Token, body: &mut Bytes, headers: &mut HeaderMap) {
-    if let Some(clean) = token.scrub_bytes(body) {
+/// Replaces every copy of the token in a body (and a copy cut off at its end, when the body
+/// was `truncated`) and in headers with `<redacted>`.
+fn scrub(token: &Token, body: &mut Bytes, truncated: bool, headers: &mut HeaderMap) {
+    let clean = if truncated {
+        token.scrub_cut_bytes(body)
+    } else {
+        token.scrub_bytes(body)
+    };
+    if let Some(clean) = clean {
         *body = Bytes::from(clean);
     }
     for value in headers.values_mut() {

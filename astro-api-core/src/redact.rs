@@ -70,6 +70,27 @@ impl Token {
         out.extend_from_slice(&bytes[kept..]);
         Some(out)
     }
+
+    /// Like [`Token::scrub_bytes`], for bytes that were cut off at a size limit: a copy of the
+    /// token cut by the limit (a tail of at least [`MIN_TOKEN_LEN`] bytes that starts the
+    /// token) is replaced too.
+    pub(crate) fn scrub_cut_bytes(&self, bytes: &[u8]) -> Option<Vec<u8>> {
+        let whole = self.scrub_bytes(bytes);
+        let text = whole.as_deref().unwrap_or(bytes);
+        let needle = self.finder.needle();
+        let longest = (needle.len() - 1).min(text.len());
+        let cut = (MIN_TOKEN_LEN..=longest)
+            .rev()
+            .find(|&len| text.ends_with(&needle[..len]));
+        match cut {
+            Some(len) => {
+                let mut out = text[..text.len() - len].to_vec();
+                out.extend_from_slice(REDACTED.as_bytes());
+                Some(out)
+            }
+            None => whole,
+        }
+    }
 }
 
 impl fmt::Debug for Token {
@@ -161,6 +182,23 @@ mod tests {
         assert!(token.is_in(b"req-s3cret-token"));
         assert!(!token.is_in(b"req-1"));
         assert!(!format!("{token:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn a_copy_cut_at_the_limit_is_replaced() {
+        let token = Token::new(b"s3cret-token").unwrap();
+        assert_eq!(
+            token
+                .scrub_cut_bytes(b"s3cret-token, then s3cret-to")
+                .unwrap(),
+            b"<redacted>, then <redacted>"
+        );
+        assert_eq!(
+            token.scrub_cut_bytes(b"ends in s3cr").as_deref(),
+            None,
+            "shorter than a token"
+        );
+        assert_eq!(token.scrub_cut_bytes(b"clean"), None);
     }
 
     #[test]

@@ -185,6 +185,9 @@ impl Runtime {
     /// A DELETE that answers 404 after an earlier attempt of the same call may have reached the
     /// server (its response was lost) is reported as the 204 that attempt would have given:
     /// the object is gone either way.
+    ///
+    /// The status and request id of a success response are left for the call's decoding step
+    /// (the generated `call()`), so that a body that does not decode still reports them.
     pub async fn execute(
         &self,
         http: &reqwest::Client,

@@ -110,3 +110,19 @@ fn path_segments_that_would_change_the_resource_are_refused_by_name() {
         assert!(check_path_segment("workspaceId", good).is_ok(), "{good}");
     }
 }
+
+#[tokio::test]
+async fn responses_handed_back_keep_the_url_they_came_from() {
+    let server = Server::start(vec![
+        json(200, serde_json::json!({})),
+        support::astro_error(404, "r"),
+    ])
+    .await;
+    let expected = format!("{}/organizations/org-1/things", server.url());
+    for _ in 0..2 {
+        let response = execute(&builder().build(), &BETA, &LIST, server.url())
+            .await
+            .unwrap();
+        assert_eq!(response.url().as_str(), expected);
+    }
+}

@@ -121,6 +121,18 @@ async fn the_token_stays_out_of_errors_debug_output_and_logs() {
     seen.push_str(&format!("{:?}", answer.headers()));
     seen.push_str(&answer.text().await.unwrap());
 
+    // An error body cut off at the capture limit (64 KiB) in the middle of an echoed token.
+    let mut long = vec![b'x'; 64 * 1024 - 12];
+    long.extend_from_slice(format!("{TOKEN} and more").as_bytes());
+    let server = Server::start(vec![response(400, &[], &long)]).await;
+    let sent = support::send::<Vec<u32>>(&runtime, &LIST, server.url()).await;
+    let Err(SendError::UnexpectedResponse(answer)) = sent else {
+        panic!("a 400 is an unexpected response");
+    };
+    let kept = answer.text().await.unwrap();
+    assert!(kept.ends_with("<redacted>"), "{}", &kept[kept.len() - 20..]);
+    assert!(!kept.contains(&TOKEN[..12]));
+
     // Retries on 503 and 429 (with Retry-After), then a transport error.
     let server = Server::start(vec![
         support::astro_error(503, "r-503"),
