@@ -981,14 +981,28 @@ async fn run(case: Case) -> Result<(), String> {
                 found == wanted,
                 &format!("{wanted:?}, got {found:?}: {error:?}"),
             )?;
+            let chain = with_causes(&error);
             check(
-                error.to_string().contains(expected.message),
-                &format!("message containing {:?}, got {error}", expected.message),
+                chain.contains(expected.message),
+                &format!("message (or cause) containing {:?}, got {chain}", expected.message),
             )?;
             check(!error.message().is_empty(), "a message")?;
             (expected.also)(&error).map_err(|e| format!("{e}: {error:?}"))
         }
     }
+}
+
+/// The error's own message followed by its causes, as `{:#}` in anyhow prints them: `Display`
+/// shows one level, and the details (serde's message, the body limit) are in the sources.
+fn with_causes(error: &Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
 }
 
 /// Starts a wiremock server playing the templates in order, the last one repeated.
