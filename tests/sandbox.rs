@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use astro_api::platform::types::{CreateWorkspaceRequest, UpdateWorkspaceRequest};
+use astro_api::platform::enums::ListWorkspacesSortsItem;
 use astro_api::{Client, Paginate, RetryPolicy};
 use astro_sandbox::{Fault, Sandbox};
 
@@ -166,10 +167,10 @@ async fn a_request_the_spec_refuses_is_a_400_naming_the_field() {
         .default_org()
         .unwrap()
         .list_workspaces()
-        .limit(5000)
+        .sorts(vec!["color:asc".parse::<ListWorkspacesSortsItem>().unwrap()])
         .call()
         .await
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
-    assert!(error.message().contains("limit"), "{error}");
+    assert!(error.message().contains("sorts"), "{error}");
 }
