@@ -984,7 +984,10 @@ async fn run(case: Case) -> Result<(), String> {
             let chain = with_causes(&error);
             check(
                 chain.contains(expected.message),
-                &format!("message (or cause) containing {:?}, got {chain}", expected.message),
+                &format!(
+                    "message (or cause) containing {:?}, got {chain}",
+                    expected.message
+                ),
             )?;
             check(!error.message().is_empty(), "a message")?;
             (expected.also)(&error).map_err(|e| format!("{e}: {error:?}"))

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use astro_api::platform::types::{CreateWorkspaceRequest, UpdateWorkspaceRequest};
 use astro_api::platform::enums::ListWorkspacesSortsItem;
+use astro_api::platform::types::{CreateWorkspaceRequest, UpdateWorkspaceRequest};
 use astro_api::{Client, Paginate, RetryPolicy};
 use astro_sandbox::{Fault, Sandbox};
 
@@ -167,7 +167,9 @@ async fn a_request_the_spec_refuses_is_a_400_naming_the_field() {
         .default_org()
         .unwrap()
         .list_workspaces()
-        .sorts(vec!["color:asc".parse::<ListWorkspacesSortsItem>().unwrap()])
+        .sorts(vec![
+            "color:asc".parse::<ListWorkspacesSortsItem>().unwrap(),
+        ])
         .call()
         .await
         .unwrap_err();

@@ -14,7 +14,11 @@
 //!    `oneOf`/`anyOf` refuses unknown properties, so that the generated untagged enum picks the
 //!    alternative whose fields a JSON value actually has, instead of the first one whose required
 //!    fields are present (which would silently drop the rest).
-//! 5. [`crate::enums::lift_inline_enums`]: every string enum becomes a named schema, generated
+//! 5. [`optional_request_arrays`]: an optional array property of a schema that requests use is
+//!    made nullable, so it is generated as `Option<Vec<T>>`: `None` leaves it out of the
+//!    request, and `Some(vec![])` sends `[]`. (A plain `Vec` would leave an empty list out, and
+//!    for an update that replaces a set, absent and empty mean different things.)
+//! 6. [`crate::enums::lift_inline_enums`]: every string enum becomes a named schema, generated
 //!    as an open enum.
 
 use std::collections::BTreeSet;
@@ -41,6 +45,7 @@ pub fn prepare(document: &Document) -> Prepared {
     keep_success_responses(&mut value);
     relax_absent_scalars(&mut value);
     close_request_alternatives(&mut value);
+    optional_request_arrays(&mut value);
     let enums = enums::lift_inline_enums(&mut value);
     Prepared {
         document: value,
@@ -130,6 +135,39 @@ pub fn close_request_alternatives(value: &mut Value) {
                 .filter(|s| s.get("properties").is_some())
         {
             schema["additionalProperties"] = Value::Bool(false);
+        }
+    }
+}
+
+/// Makes the optional array properties of request-side schemas nullable (see the module docs).
+pub fn optional_request_arrays(value: &mut Value) {
+    let (_, request_side) = schema_sides(value);
+    let Some(schemas) = value
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for name in &request_side {
+        let Some(schema) = schemas.get_mut(name) else {
+            continue;
+        };
+        let required: BTreeSet<String> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+        let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (property, sub) in properties.iter_mut() {
+            let is_array = sub.get("type").and_then(Value::as_str) == Some("array");
+            if is_array && !required.contains(property) {
+                sub["nullable"] = Value::Bool(true);
+            }
         }
     }
 }
@@ -243,6 +281,30 @@ mod tests {
             value
                 .pointer("/components/schemas/Res/additionalProperties")
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn optional_request_arrays_become_nullable() {
+        let mut value = doc();
+        value["components"]["schemas"]["Req"]["properties"]["tags"] =
+            json!({"type": "array", "items": {"type": "string"}});
+        value["components"]["schemas"]["Req"]["properties"]["ids"] =
+            json!({"type": "array", "items": {"type": "string"}});
+        value["components"]["schemas"]["Req"]["required"] = json!(["name", "ids"]);
+        optional_request_arrays(&mut value);
+        let req = value.pointer("/components/schemas/Req/properties").unwrap();
+        assert_eq!(req["tags"]["nullable"], json!(true));
+        assert!(
+            req["ids"].get("nullable").is_none(),
+            "required arrays stay as they are"
+        );
+        let res = value
+            .pointer("/components/schemas/Res/properties/tags")
+            .unwrap();
+        assert!(
+            res.get("nullable").is_none(),
+            "response-only schemas are left alone"
         );
     }
 
