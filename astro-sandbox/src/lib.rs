@@ -64,6 +64,8 @@ mod resources;
 mod schema;
 mod server;
 mod store;
+mod synth;
+mod template;
 
 mod sandbox;
 
