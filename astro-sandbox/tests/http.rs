@@ -785,7 +785,7 @@ async fn v1beta1_shares_the_store_and_takes_qualified_names() {
     assert_eq!(h.send("GET", &h.workspaces(), None).await.0, 200);
     assert_eq!(h.send("GET", &old, None).await.0, 503);
     assert_eq!(h.sandbox.requests_for("ListWorkspaces").len(), 1);
-    assert_eq!(h.sandbox.requests_for("platform:ListWorkspaces").len(), 3);
+    assert_eq!(h.sandbox.requests_for("platform:ListWorkspaces").len(), 2);
     assert_eq!(h.sandbox.requests_for("astro:ListWorkspaces").len(), 1);
     let names = h.sandbox.operation_ids();
     assert!(names.contains(&"ListWorkspaces".to_string()));
