@@ -322,15 +322,31 @@ impl Sandbox {
     }
 
     /// Seeds the collection's sample object, keeping the sample's id; returns the id.
+    /// Seeds a sample object with a fresh id and readable names (`name`, `username`,
+    /// `fullName`, where the schema has them); returns the id.
     fn seed_sample(&self, collection_path: &str) -> Result<String, SeedError> {
         let (api, route, _) = self.collection(collection_path)?;
         let resource = api
             .resource(route)
             .ok_or_else(|| SeedError(format!("{collection_path} has no object schema")))?;
-        let sample = astro_spec::samples::sample(&api.document, &resource.record_schema);
-        let id = sample.get(&resource.id_property).cloned();
-        let fields = serde_json::json!({ resource.id_property.clone(): id });
-        let record = self.seed(collection_path, fields)?;
+        let schema = api.document.resolve(&resource.record_schema);
+        let noun = &resource.noun;
+        let fields: serde_json::Map<String, Value> = [
+            ("name", format!("Sandbox {noun}")),
+            ("username", format!("sandbox-{noun}@example.com")),
+            ("fullName", format!("Sandbox {noun}")),
+        ]
+        .into_iter()
+        .filter(|(name, value)| {
+            schema
+                .pointer(&format!("/properties/{name}"))
+                .is_some_and(|property| {
+                    check(&api.document, property, &Value::String(value.clone())).is_ok()
+                })
+        })
+        .map(|(name, value)| (name.to_string(), Value::String(value)))
+        .collect();
+        let record = self.seed(collection_path, Value::Object(fields))?;
         Ok(record
             .get(&resource.id_property)
             .and_then(Value::as_str)

@@ -421,6 +421,8 @@ async fn seeding_checks_fields_and_defaults_exist() {
     let (status, _, org) = h.send("GET", &h.org(""), None).await;
     assert_eq!(status, 200);
     assert_eq!(org["id"], h.sandbox.organization_id());
+    assert_eq!(org["name"], "Sandbox organization");
+    assert_ne!(h.sandbox.organization_id(), h.sandbox.workspace_id());
     let error = h
         .sandbox
         .seed(&h.workspaces(), json!({"name": 5}))
