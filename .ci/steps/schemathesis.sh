@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Conformance of the sandbox to the pinned specs: schemathesis (property-based, from PyPI) sends
-# generated requests to every operation of both APIs on the `astro-sandbox` binary and checks
-# every response against the spec (status codes, content types, response schemas and headers),
-# plus 5xx, auth, unsupported methods and use-after-delete. A second pass checks request
-# validation: schema-invalid requests must be refused and schema-valid ones accepted, on every
-# operation except those whose request body is a `oneOf` (the sandbox reads `oneOf` as `anyOf`,
-# see astro-sandbox/src/schema.rs). Any failure fails the step.
+# generated requests to every operation of every API the `astro-sandbox` binary serves and
+# checks every response against that API's document (status codes, content types, response
+# schemas and headers), plus 5xx, auth, unsupported methods and use-after-delete. The APIs are
+# the ones the binary prints (`<api> <base URL>` lines after the root URL): Astro API v1
+# (`astro`, document openapi/astro/v1.0.yaml, base URL http://127.0.0.1:PORT/v1), and, when the
+# binary is built with the `v1beta1` feature (the default here), `platform` and `iam` v1beta1
+# (openapi/<api>/v1beta1.yaml at /<api>/v1beta1). A second pass checks request validation:
+# schema-invalid requests must be refused and schema-valid ones accepted, on every operation
+# except those whose request body is a `oneOf` (the alternatives overlap: every v1
+# CreateDeployment body fits several, and the sandbox reads `oneOf` as `anyOf`, see
+# astro-spec/src/validate.rs). Any failure fails the step.
 #
 # Env: SCHEMATHESIS_MAX_EXAMPLES (default 10 per operation), SCHEMATHESIS_SEED (default 20261130),
-# SCHEMATHESIS_VENV (default target/schemathesis-venv).
+# SCHEMATHESIS_VENV (default target/schemathesis-venv), SCHEMATHESIS_FEATURES (cargo features of
+# the sandbox, default `v1beta1`; empty for v1 only).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$(pwd)"
@@ -19,11 +25,19 @@ seed="${SCHEMATHESIS_SEED:-20261130}"
 target_dir="${CARGO_TARGET_DIR:-target}"
 venv="$(realpath -m "${SCHEMATHESIS_VENV:-$target_dir/schemathesis-venv}")"
 token="schemathesis-$$"
+features="${SCHEMATHESIS_FEATURES-v1beta1}"
 checks="not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,ignored_auth,unsupported_method,use_after_free,ensure_resource_availability"
 
-for spec in openapi/platform/v1beta1.yaml openapi/iam/v1beta1.yaml; do
-  [ -f "$spec" ] || { echo "schemathesis: $spec is missing; run \`cargo xtask fetch\` first" >&2; exit 1; }
-done
+# The document of a served API: the one pinned file under openapi/<api>/ (an absolute path).
+spec_of() {
+  local files=("$root"/openapi/"$1"/*.yaml)
+  [ "${#files[@]}" -eq 1 ] && [ -f "${files[0]}" ] || {
+    echo "schemathesis: no single document under openapi/$1/; run \`cargo xtask fetch\` first" >&2
+    return 1
+  }
+  echo "${files[0]}"
+}
+spec_of astro >/dev/null
 
 if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/st" --version 2>/dev/null | grep -q "$version"; then
   echo "schemathesis: installing schemathesis $version into $venv"
@@ -31,27 +45,34 @@ if [ ! -x "$venv/bin/st" ] || ! "$venv/bin/st" --version 2>/dev/null | grep -q "
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
 fi
 
-# The v1beta1 documents are checked here, with the sandbox built with the `v1beta1` feature. The
-# v1 document is not yet: it has no examples, and the sandbox's answers synthesized from its
-# schemas still need to pass the response checks (issue 10).
-cargo build --quiet -p astro-sandbox --features v1beta1 --bin astro-sandbox
+cargo build --quiet -p astro-sandbox --bin astro-sandbox ${features:+--features "$features"}
 work="$(mktemp -d)"
 "$target_dir/debug/astro-sandbox" --port 0 --token "$token" >"$work/url" 2>"$work/sandbox.log" &
 sandbox_pid=$!
 trap 'kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 for _ in $(seq 1 100); do
-  [ -s "$work/url" ] && break
+  grep -q '^astro ' "$work/url" 2>/dev/null && break
   kill -0 "$sandbox_pid" 2>/dev/null || { cat "$work/sandbox.log" >&2; exit 1; }
   sleep 0.1
 done
 url="$(head -n 1 "$work/url")"
 [ -n "$url" ] || { echo "schemathesis: the sandbox printed no URL" >&2; exit 1; }
+# The served APIs and their base URLs, as the sandbox printed them.
+declare -A api_urls=()
+apis=()
+while read -r name base; do
+  [ -n "$base" ] || continue
+  api_urls["$name"]="$base"
+  apis+=("$name")
+done < <(tail -n +2 "$work/url")
+[ -n "${api_urls[astro]:-}" ] || { echo "schemathesis: the sandbox does not serve v1" >&2; exit 1; }
+for api in "${apis[@]}"; do spec_of "$api" >/dev/null; done
 
 # Fix the organization to the seeded one, so generated ids reach objects instead of only 404s.
-organization="$(python3 - "$url" "$token" <<'PY'
+organization="$(python3 - "${api_urls[astro]}" "$token" <<'PY'
 import json, sys, urllib.request
-request = urllib.request.Request(sys.argv[1] + "/platform/v1beta1/organizations",
+request = urllib.request.Request(sys.argv[1] + "/organizations",
                                  headers={"Authorization": "Bearer " + sys.argv[2]})
 print(json.load(urllib.request.urlopen(request, timeout=10))["organizations"][0]["id"])
 PY
@@ -83,7 +104,8 @@ for item in document["paths"].values():
 PY
 }
 
-# run_schemathesis LABEL API [extra st arguments...]: one run, its figures added to the summary.
+# run_schemathesis LABEL API [extra st arguments...]: one run against API's document and base
+# URL, its figures added to the summary.
 status=0
 summary=()
 run_schemathesis() {
@@ -96,8 +118,8 @@ run_schemathesis() {
   # Run from the scratch directory: schemathesis keeps a crash cache in `.schemathesis/` there.
   # One worker: with two, Hypothesis 6 on Python 3.11 sometimes crashes describing its own
   # strategies ("AST constructor recursion depth mismatch"), which is not a finding.
-  (cd "$work" && "$venv/bin/st" --config-file "$work/schemathesis.toml" run "$root/openapi/$api/v1beta1.yaml" \
-    --url "$url/$api/v1beta1" \
+  (cd "$work" && "$venv/bin/st" --config-file "$work/schemathesis.toml" run "$(spec_of "$api")" \
+    --url "${api_urls[$api]}" \
     --header "Authorization: Bearer $token" \
     "$@" \
     --max-examples "$max_examples" \
@@ -120,12 +142,12 @@ run_schemathesis() {
   fi
 }
 
-for api in platform iam; do
+for api in "${apis[@]}"; do
   run_schemathesis responses "$api" --checks "$checks"
 done
-for api in platform iam; do
+for api in "${apis[@]}"; do
   excluded=()
-  for id in $(one_of_operations "openapi/$api/v1beta1.yaml"); do
+  for id in $(one_of_operations "$(spec_of "$api")"); do
     excluded+=(--exclude-operation-id "$id")
   done
   run_schemathesis requests "$api" --checks negative_data_rejection,positive_data_acceptance "${excluded[@]}"

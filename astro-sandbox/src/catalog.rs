@@ -6,23 +6,15 @@ use std::collections::BTreeMap;
 use astro_spec::{Document, Operation};
 
 use crate::resources::{self, Resource, Role};
+use crate::template::{Segment, parse_template, shape_of_segments, split_path};
 
-/// The path of a document's first server URL (`https://api.astronomer.io/v1` gives `/v1`),
-/// where its operations are mounted; `None` when it has no server with a path.
-fn server_path(document: &Document) -> Option<String> {
-    let url = document.value().pointer("/servers/0/url")?.as_str()?;
-    let after_scheme = url.split_once("://")?.1;
-    let path = &after_scheme[after_scheme.find('/')?..];
-    let path = path.trim_end_matches('/');
-    (!path.is_empty()).then(|| path.to_string())
-}
-
-/// One API (Platform or IAM) as served: its mount prefix, its document and its routes.
+/// One API document as served: its name, mount prefix, document and routes.
 #[derive(Debug)]
 pub struct Api {
-    /// The API's short name (`astro`; `platform`, `iam` for v1beta1).
+    /// The API's name in the pins (`astro` for v1; `platform` and `iam` for v1beta1).
     pub name: String,
-    /// Where it is mounted: the path of the document's first server (`/v1`).
+    /// Where it is mounted: the path of the document's first server URL (`/v1`), or
+    /// `/<name>/<info.version>` when the document names no server.
     pub prefix: String,
     /// The parsed document.
     pub document: Document,
@@ -41,15 +33,6 @@ pub struct Route {
     pub segments: Vec<Segment>,
     /// What the operation does to the store.
     pub role: Role,
-}
-
-/// A segment of a path template.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
-    /// A fixed segment such as `workspaces`.
-    Literal(String),
-    /// A parameter such as `{workspaceId}`.
-    Param(String),
 }
 
 /// The outcome of routing a request.
@@ -73,7 +56,8 @@ pub enum Resolution<'a> {
 /// Every served API.
 #[derive(Debug)]
 pub struct Catalog {
-    /// The APIs, each under its own prefix.
+    /// The APIs, each under its own prefix; the first is the default one for unqualified
+    /// operation names.
     pub apis: Vec<Api>,
 }
 
@@ -90,17 +74,17 @@ impl std::fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 impl Catalog {
-    /// The catalog of the pinned documents compiled into `astro-platform` and `astro-iam`: the
-    /// Astro API v1 (`astro`, at `/v1`), and with the `v1beta1` feature the Platform and IAM
-    /// APIs v1beta1 (`platform` and `iam`, at `/platform/v1beta1` and `/iam/v1beta1`).
+    /// The catalog of the pinned documents compiled into the client crates: Astro API v1
+    /// (`astro`), and with the `v1beta1` feature the Platform and IAM v1beta1 documents.
     pub fn pinned() -> Result<Self, CatalogError> {
-        Self::from_documents(&[
-            ("astro", astro_platform::SPEC_YAML),
-            #[cfg(feature = "v1beta1")]
+        #[allow(unused_mut)]
+        let mut documents = vec![("astro", astro_platform::SPEC_YAML)];
+        #[cfg(feature = "v1beta1")]
+        documents.extend([
             ("platform", astro_platform::v1beta1::SPEC_YAML),
-            #[cfg(feature = "v1beta1")]
             ("iam", astro_iam::v1beta1::SPEC_YAML),
-        ])
+        ]);
+        Self::from_documents(&documents)
     }
 
     /// A catalog of the given `(api name, document text)` pairs.
@@ -119,14 +103,27 @@ impl Catalog {
         self.apis.iter().find(|api| api.name == name)
     }
 
-    /// The API and route of an operation id.
-    pub fn operation(&self, operation_id: &str) -> Option<(&Api, &Route)> {
-        self.apis.iter().find_map(|api| {
-            api.routes
-                .iter()
-                .find(|route| route.operation.id == operation_id)
-                .map(|route| (api, route))
-        })
+    /// The API and route of an operation name: an operation id of the first (default) API,
+    /// such as `ListWorkspaces`, or an id qualified by its API's name, such as
+    /// `platform:ListWorkspaces`.
+    pub fn operation(&self, name: &str) -> Option<(&Api, &Route)> {
+        let (api, id) = match name.split_once(':') {
+            Some((api, id)) => (self.api(api)?, id),
+            None => (self.apis.first()?, name),
+        };
+        api.routes
+            .iter()
+            .find(|route| route.operation.id == id)
+            .map(|route| (api, route))
+    }
+
+    /// The name [`Catalog::operation`] finds this operation by: its id, qualified by the API's
+    /// name unless the API is the default one.
+    pub fn operation_name(&self, api: &Api, route: &Route) -> String {
+        match self.apis.first() {
+            Some(first) if first.name == api.name => route.operation.id.clone(),
+            _ => format!("{}:{}", api.name, route.operation.id),
+        }
     }
 
     /// Routes a request path (still percent-encoded, without the query) and method.
@@ -142,7 +139,7 @@ impl Catalog {
 
 impl Api {
     fn new(name: &str, document: Document) -> Self {
-        let prefix = server_path(&document)
+        let prefix = mount_prefix(&document)
             .unwrap_or_else(|| format!("/{name}/{}", document.info_version()));
         let mut operations = document.operations();
         for operation in &mut operations {
@@ -151,7 +148,7 @@ impl Api {
         let mut roles = resources::classify(&operations);
         let paired: Vec<_> = operations.iter().zip(roles.iter().copied()).collect();
         let resources = resources::resources(&document, &paired);
-        resources::mark_actions(&operations, &mut roles, &resources);
+        resources::mark_roles(&document, &operations, &mut roles, &resources);
         let routes = operations
             .into_iter()
             .zip(roles)
@@ -174,7 +171,7 @@ impl Api {
     pub fn resource(&self, route: &Route) -> Option<&Resource> {
         let len = route.role.collection_len(&route.segments);
         self.resources
-            .get(&resources::shape_of_segments(&route.segments[..len]))
+            .get(&shape_of_segments(&route.segments[..len]))
     }
 
     fn resolve(&self, method: &str, path: &str) -> Resolution<'_> {
@@ -240,7 +237,8 @@ impl Route {
     }
 
     /// The concrete path of the first `len` template segments with `params` filled in, used as
-    /// the key of a collection in the store.
+    /// the key of a collection in the store (shared by every served API, so an object created
+    /// through v1 is seen through v1beta1).
     pub fn concrete_prefix(&self, len: usize, params: &BTreeMap<String, String>) -> String {
         let mut out = String::new();
         for segment in self.segments.iter().take(len) {
@@ -260,34 +258,16 @@ fn strip_mount<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
     (rest.is_empty() || rest.starts_with('/')).then_some(rest)
 }
 
-/// Splits a template such as `/a/{b}/c` into segments.
-pub fn parse_template(path: &str) -> Vec<Segment> {
-    path.split('/')
-        .filter(|s| !s.is_empty())
-        .map(
-            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(name) => Segment::Param(name.to_string()),
-                None => Segment::Literal(s.to_string()),
-            },
-        )
-        .collect()
-}
-
-/// Splits a request path into percent-decoded segments; `None` if a segment is not UTF-8.
-fn split_path(path: &str) -> Option<Vec<String>> {
-    let trimmed = path.strip_prefix('/').unwrap_or(path);
-    if trimmed.is_empty() {
-        return Some(Vec::new());
-    }
-    trimmed
-        .split('/')
-        .map(|s| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8()
-                .ok()
-                .map(|c| c.into_owned())
-        })
-        .collect()
+/// The path of a document's first server URL (`https://api.astronomer.io/v1` gives `/v1`),
+/// without a trailing slash; `None` when the document has no server or its path is empty.
+fn mount_prefix(document: &Document) -> Option<String> {
+    let url = document.value().pointer("/servers/0/url")?.as_str()?;
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |at| &rest[at..]),
+        None => url,
+    };
+    let path = path.trim_end_matches('/');
+    (!path.is_empty()).then(|| path.to_string())
 }
 
 #[cfg(test)]
@@ -301,31 +281,32 @@ mod tests {
     #[test]
     fn routes_by_method_and_path_with_decoded_params() {
         let catalog = catalog();
-        match catalog.resolve("GET", "/platform/v1beta1/organizations/o%201/workspaces/w1") {
+        assert_eq!(catalog.apis[0].prefix, "/v1");
+        match catalog.resolve("GET", "/v1/organizations/o%201/workspaces/w1") {
             Resolution::Found { route, params, api } => {
-                assert_eq!(api.name, "platform");
+                assert_eq!(api.name, "astro");
                 assert_eq!(route.operation.id, "GetWorkspace");
                 assert_eq!(params["organizationId"], "o 1");
                 assert_eq!(params["workspaceId"], "w1");
             }
             other => panic!("unexpected {other:?}"),
         }
-        match catalog.resolve("PUT", "/platform/v1beta1/organizations/o/workspaces/w") {
+        match catalog.resolve("PUT", "/v1/organizations/o/workspaces/w") {
             Resolution::MethodNotAllowed(allowed) => {
                 assert_eq!(allowed, ["DELETE", "GET", "POST"]);
             }
             other => panic!("unexpected {other:?}"),
         }
         assert!(matches!(
-            catalog.resolve("GET", "/platform/v1beta1/nothing/here"),
+            catalog.resolve("GET", "/v1/nothing/here"),
             Resolution::NotFound
         ));
         assert!(matches!(
-            catalog.resolve("GET", "/platform/v1beta1x/organizations"),
+            catalog.resolve("GET", "/v1x/organizations"),
             Resolution::NotFound
         ));
         assert!(matches!(
-            catalog.resolve("GET", "/platform/v1beta1/organizations//workspaces"),
+            catalog.resolve("GET", "/v1/organizations//workspaces"),
             Resolution::NotFound
         ));
     }
@@ -359,5 +340,101 @@ mod tests {
             }
         }
         assert!(count > 0);
+    }
+
+    #[test]
+    fn operation_names_default_to_v1_and_take_an_api_qualifier() {
+        let catalog = catalog();
+        let (api, route) = catalog.operation("ListWorkspaces").unwrap();
+        assert_eq!(
+            (api.name.as_str(), route.operation.id.as_str()),
+            ("astro", "ListWorkspaces")
+        );
+        assert_eq!(catalog.operation_name(api, route), "ListWorkspaces");
+        assert!(catalog.operation("astro:GetSelfUser").is_some());
+        assert!(catalog.operation("nowhere:ListWorkspaces").is_none());
+        assert!(catalog.operation("NoSuchOperation").is_none());
+        #[cfg(feature = "v1beta1")]
+        {
+            let (api, route) = catalog.operation("platform:ListWorkspaces").unwrap();
+            assert_eq!(api.prefix, "/platform/v1beta1");
+            assert_eq!(
+                catalog.operation_name(api, route),
+                "platform:ListWorkspaces"
+            );
+            assert_eq!(catalog.api("iam").unwrap().prefix, "/iam/v1beta1");
+            assert!(catalog.operation("platform:GetSelfUser").is_none());
+        }
+    }
+
+    fn role_of(catalog: &Catalog, id: &str) -> Role {
+        catalog
+            .operation(id)
+            .map(|(_, route)| route.role)
+            .expect(id)
+    }
+
+    #[test]
+    fn roles_follow_path_shapes() {
+        let catalog = catalog();
+        for (id, role) in [
+            ("ListWorkspaces", Role::List),
+            ("CreateWorkspace", Role::Create),
+            ("GetWorkspace", Role::Read),
+            ("UpdateWorkspace", Role::Update),
+            ("DeleteWorkspace", Role::Delete),
+            ("ListOrganizations", Role::List),
+            ("GetOrganization", Role::Read),
+            ("GetCustomRole", Role::Read),
+            ("ListRoles", Role::List),
+            ("UpdateCustomRole", Role::Update),
+            ("CreateUserInvite", Role::Create),
+            ("AddTeamMembers", Role::BulkAdd),
+            ("RemoveTeamMember", Role::Delete),
+            ("FinalizeDeploy", Role::Action),
+            ("DeployRollback", Role::Action),
+            ("RotateApiToken", Role::Action),
+            ("UpdateApiTokenRoles", Role::Other),
+            ("GetClusterOptions", Role::Other),
+            ("ListEnvironmentObjects", Role::List),
+            ("CreateEnvironmentObject", Role::Create),
+            ("GetEnvironmentObject", Role::Read),
+            ("UpdateEnvironmentObject", Role::Update),
+            ("DeleteEnvironmentObject", Role::Delete),
+            ("ExcludeLinkingEnvironmentObject", Role::Action),
+            ("ListAgentTokens", Role::List),
+            ("CreateAgentToken", Role::Create),
+            ("GetAgentToken", Role::Read),
+            ("DeleteAgentToken", Role::Delete),
+            ("BulkCreateAllowedIpAddressRanges", Role::BulkCreate),
+            ("BulkDeleteAllowedIpAddressRanges", Role::BulkDelete),
+            ("GetSelfUser", Role::SelfUser),
+            ("ListUserTeams", Role::Memberships),
+            ("GetDeploymentLogs", Role::Logs),
+            ("GetOrganizationAuditLogs", Role::Export),
+        ] {
+            assert_eq!(role_of(&catalog, id), role, "{id}");
+        }
+    }
+
+    #[test]
+    fn resources_know_their_id_property() {
+        let catalog = catalog();
+        let api = catalog.api("astro").unwrap();
+        assert_eq!(
+            api.resources["/organizations/{}/invites"].id_property,
+            "inviteId"
+        );
+        assert_eq!(
+            api.resources["/organizations/{}/teams/{}/members"].id_property,
+            "userId"
+        );
+        assert_eq!(api.resources["/organizations/{}/tokens"].id_property, "id");
+        assert_eq!(api.resources["/organizations/{}/tokens"].noun, "token");
+        assert_eq!(api.resources["/organizations"].id_property, "id");
+        assert_eq!(
+            api.resources["/organizations/{}/environment-objects"].noun,
+            "environment-object"
+        );
     }
 }

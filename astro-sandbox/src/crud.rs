@@ -1,26 +1,46 @@
-//! What each operation does to the store: list, create, read, update, delete, or (for the
-//! other operations) a sample of the success schema shaped by the request.
+//! What each operation does to the store: list, create, read, update, delete, the bulk and
+//! membership operations, the synthesized logs, or (for the other operations) a sample of the
+//! success schema shaped by the request.
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use astro_spec::samples::sample;
+use serde_json::{Map, Value};
 
-use crate::catalog::{Api, Route, Segment};
+use crate::catalog::{Api, Route};
 use crate::ids::Ids;
 use crate::listing;
 use crate::records::{merge_fields, new_record, stamp};
 use crate::request::Checked;
-use crate::resources::{Resource, Role};
-use crate::schema::{check, conform, fitting_sample};
+use crate::resources::{Resource, Role, membership_source, single_array};
+use crate::schema::{check, conform};
 use crate::store::Store;
+use crate::synth;
+use crate::template::Segment;
 
-/// The answer of an operation before it is encoded: a status and an optional JSON body.
+/// The answer of an operation before it is encoded: a status and a body.
 #[derive(Debug, PartialEq)]
 pub struct Answer {
     /// The HTTP status.
     pub status: u16,
-    /// The JSON body; `None` for an empty body.
-    pub body: Option<Value>,
+    /// The body.
+    pub body: Body,
+}
+
+/// The body of an [`Answer`].
+#[derive(Debug, PartialEq)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// A JSON body.
+    Json(Value),
+    /// Bytes of a declared content type (the audit logs' gzip NDJSON).
+    Bytes {
+        /// The `Content-Type` header.
+        content_type: &'static str,
+        /// The body.
+        bytes: Vec<u8>,
+    },
 }
 
 /// A request the operation refuses, with the status and message of the JSON `Error` body.
@@ -43,11 +63,7 @@ pub fn dispatch(
 ) -> Result<Answer, Refusal> {
     let operation = &route.operation;
     let resource = api.resource(route);
-    let collection = format!(
-        "{}{}",
-        api.name,
-        route.concrete_prefix(route.role.collection_len(&route.segments), params)
-    );
+    let collection = route.concrete_prefix(route.role.collection_len(&route.segments), params);
     let item_id = || match route
         .segments
         .get(route.role.collection_len(&route.segments))
@@ -62,29 +78,23 @@ pub fn dispatch(
     let document = &api.document;
     let respond = |value: &Value| Answer {
         status: operation.success_status,
-        body: operation
-            .success_schema
-            .as_ref()
-            .map(|schema| conform(document, schema, value)),
+        body: match &operation.success_schema {
+            Some(schema) => Body::Json(conform(document, schema, value)),
+            None => Body::Empty,
+        },
+    };
+    let empty = || Answer {
+        status: operation.success_status,
+        body: Body::Empty,
     };
     match (route.role, resource) {
         (Role::List, Some(resource)) => {
-            let Some(pagination) = &operation.pagination else {
-                return Ok(other(api, route, params, request));
-            };
-            let filters =
-                listing::filters(document, operation, &resource.id_property, &resource.noun);
-            let page = listing::page(
-                document,
-                pagination,
-                &filters,
-                store.list(&collection),
-                &request.query,
-            );
-            Ok(Answer {
-                status: operation.success_status,
-                body: Some(page),
-            })
+            let items = store.list(&collection);
+            Ok(list(api, route, resource, items, request))
+        }
+        (Role::Memberships, Some(resource)) => {
+            let items = memberships(store, api, route, params);
+            Ok(list(api, route, resource, items.iter().collect(), request))
         }
         (Role::Create, Some(resource)) => {
             let id = ids.object();
@@ -116,10 +126,7 @@ pub fn dispatch(
             None => Err(not_found(resource)),
         },
         (Role::Delete, Some(resource)) => match store.remove(&collection, &item_id()) {
-            true => Ok(Answer {
-                status: operation.success_status,
-                body: None,
-            }),
+            true => Ok(empty()),
             false => Err(not_found(resource)),
         },
         (Role::Action, Some(resource)) => match store.get_mut(&collection, &item_id()) {
@@ -135,7 +142,239 @@ pub fn dispatch(
             None if declares(api, operation, 404) => Err(not_found(resource)),
             None => Ok(other(api, route, params, request)),
         },
+        (Role::BulkCreate, Some(resource)) => bulk_create(
+            store,
+            ids,
+            api,
+            route,
+            resource,
+            params,
+            request,
+            &collection,
+        ),
+        (Role::BulkDelete, Some(_)) => {
+            for id in listed_ids(api, operation, request) {
+                store.remove(&collection, &id);
+            }
+            Ok(empty())
+        }
+        (Role::BulkAdd, Some(resource)) => {
+            for id in listed_ids(api, operation, request) {
+                if store.get(&collection, &id).is_none() {
+                    let mut record = new_record(api, resource, params, None, None, &id);
+                    copy_user(store, route, params, &id, api, resource, &mut record);
+                    store.insert(&collection, &id, record);
+                }
+            }
+            Ok(empty())
+        }
+        (Role::SelfUser, _) => {
+            let user = store
+                .self_user
+                .as_ref()
+                .and_then(|(collection, id)| store.get(collection, id));
+            match user {
+                Some(user) => Ok(respond(user)),
+                None => Ok(other(api, route, params, request)),
+            }
+        }
+        (Role::Logs, _) => match &operation.success_schema {
+            Some(schema) => Ok(Answer {
+                status: operation.success_status,
+                body: Body::Json(synth::log_entries(document, schema, &request.query, ids)),
+            }),
+            None => Ok(empty()),
+        },
+        (Role::Export, _) => {
+            let organization = params.get("organizationId").map_or("", String::as_str);
+            Ok(Answer {
+                status: operation.success_status,
+                body: Body::Bytes {
+                    content_type: "application/octet-stream",
+                    bytes: synth::audit_logs(organization, &request.query, ids),
+                },
+            })
+        }
         _ => Ok(other(api, route, params, request)),
+    }
+}
+
+/// One page of `items` for a list request.
+fn list(
+    api: &Api,
+    route: &Route,
+    resource: &Resource,
+    items: Vec<&Value>,
+    request: &Checked,
+) -> Answer {
+    let operation = &route.operation;
+    let Some(pagination) = &operation.pagination else {
+        return other(api, route, &BTreeMap::new(), request);
+    };
+    let filters = listing::filters(
+        &api.document,
+        operation,
+        &resource.id_property,
+        &resource.noun,
+    );
+    let page = listing::page(&api.document, pagination, &filters, items, &request.query);
+    Answer {
+        status: operation.success_status,
+        body: Body::Json(page),
+    }
+}
+
+/// The objects of the top collection a [`Role::Memberships`] list reads whose `members`
+/// include the path's item (the teams a user is a member of).
+fn memberships(
+    store: &Store,
+    api: &Api,
+    route: &Route,
+    params: &BTreeMap<String, String>,
+) -> Vec<Value> {
+    let Some((top_shape, shared)) = membership_source(&route.segments) else {
+        return Vec::new();
+    };
+    let Some(top) = api.resources.get(&top_shape) else {
+        return Vec::new();
+    };
+    let (Some(Segment::Param(member)), Some(Segment::Literal(last))) =
+        (route.segments.get(shared + 1), route.segments.last())
+    else {
+        return Vec::new();
+    };
+    let member = params.get(member).cloned().unwrap_or_default();
+    let top_collection = format!("{}/{last}", route.concrete_prefix(shared, params));
+    store
+        .list(&top_collection)
+        .into_iter()
+        .filter(|object| {
+            let id = object
+                .get(&top.id_property)
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            store
+                .get(&format!("{top_collection}/{id}/members"), &member)
+                .is_some()
+        })
+        .cloned()
+        .collect()
+}
+
+/// The strings of the one array of the request body (ids to add or delete).
+fn listed_ids(api: &Api, operation: &astro_spec::Operation, request: &Checked) -> Vec<String> {
+    let Some(name) = operation
+        .request_body
+        .as_ref()
+        .and_then(|schema| single_array(&api.document, schema))
+    else {
+        return Vec::new();
+    };
+    request
+        .body
+        .as_ref()
+        .and_then(|body| body.get(&name))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Copies the fields of the organization's user with this id (name, avatar…) into a new
+/// member record, when that user exists.
+fn copy_user(
+    store: &Store,
+    route: &Route,
+    params: &BTreeMap<String, String>,
+    id: &str,
+    api: &Api,
+    resource: &Resource,
+    record: &mut Value,
+) {
+    let users = format!("{}/users", route.concrete_prefix(2, params));
+    if let (Some(Value::Object(user)), Value::Object(fields)) = (store.get(&users, id), record) {
+        let mut copied = user.clone();
+        copied.remove("id");
+        merge_fields(api, resource, fields, &copied);
+    }
+}
+
+/// Creates one object per item of the request's array, all or none: `409` when an item
+/// repeats the field of an object already there (if the operation documents `409`).
+#[allow(clippy::too_many_arguments)]
+fn bulk_create(
+    store: &mut Store,
+    ids: &Ids,
+    api: &Api,
+    route: &Route,
+    resource: &Resource,
+    params: &BTreeMap<String, String>,
+    request: &Checked,
+    collection: &str,
+) -> Result<Answer, Refusal> {
+    let operation = &route.operation;
+    let document = &api.document;
+    let values: Vec<Value> = operation
+        .request_body
+        .as_ref()
+        .and_then(|schema| single_array(document, schema))
+        .and_then(|name| request.body.as_ref()?.get(&name)?.as_array().cloned())
+        .unwrap_or_default();
+    // The collection's own create names the field one item fills (`ipAddressRange`).
+    let create = api.routes.iter().find(|other| {
+        other.role == Role::Create
+            && other.segments[..] == route.segments[..route.segments.len() - 1]
+    });
+    let create_schema = create.and_then(|c| c.operation.request_body.as_ref());
+    let field = create_schema.and_then(|schema| only_required(document, schema));
+    let Some(field) = field else {
+        return Ok(other(api, route, params, request));
+    };
+    if declares(api, operation, 409) {
+        let existing = store.list(collection);
+        if let Some(taken) = values.iter().find(|value| {
+            existing
+                .iter()
+                .any(|object| object.get(&field) == Some(value))
+        }) {
+            return Err(Refusal {
+                status: 409,
+                message: format!("{} {taken} already exists", resource.noun),
+            });
+        }
+    }
+    let mut created = Vec::new();
+    for value in values {
+        let id = ids.object();
+        let fields = Value::Object(Map::from_iter([(field.clone(), value)]));
+        let record = new_record(api, resource, params, Some(&fields), create_schema, &id);
+        store.insert(collection, &id, record.clone());
+        created.push(record);
+    }
+    let Some(schema) = &operation.success_schema else {
+        return Ok(Answer {
+            status: operation.success_status,
+            body: Body::Empty,
+        });
+    };
+    let mut answer = sample(document, schema);
+    if let (Value::Object(fields), Some(name)) = (&mut answer, single_array(document, schema)) {
+        fields.insert(name, Value::Array(created));
+    }
+    Ok(Answer {
+        status: operation.success_status,
+        body: Body::Json(conform(document, schema, &answer)),
+    })
+}
+
+/// The one required property of an object schema.
+fn only_required(document: &astro_spec::Document, schema: &Value) -> Option<String> {
+    let required = document.resolve(schema).get("required")?.as_array()?;
+    match required.as_slice() {
+        [Value::String(name)] => Some(name.clone()),
+        _ => None,
     }
 }
 
@@ -166,11 +405,11 @@ fn other(api: &Api, route: &Route, params: &BTreeMap<String, String>, request: &
     let Some(schema) = &operation.success_schema else {
         return Answer {
             status: operation.success_status,
-            body: None,
+            body: Body::Empty,
         };
     };
     let document = &api.document;
-    let mut value = fitting_sample(document, schema);
+    let mut value = sample(document, schema);
     if let Value::Object(fields) = &mut value {
         let resolved = document.resolve(schema);
         let from_path = params
@@ -190,6 +429,6 @@ fn other(api: &Api, route: &Route, params: &BTreeMap<String, String>, request: &
     }
     Answer {
         status: operation.success_status,
-        body: Some(conform(document, schema, &value)),
+        body: Body::Json(conform(document, schema, &value)),
     }
 }

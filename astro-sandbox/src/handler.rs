@@ -11,7 +11,7 @@ use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
 
 use crate::catalog::{Catalog, Resolution};
-use crate::crud::{self, Answer, Refusal};
+use crate::crud::{self, Answer, Body, Refusal};
 use crate::ids::Ids;
 use crate::inject::{FaultResponse, Injections};
 use crate::journal::RecordedRequest;
@@ -61,14 +61,16 @@ pub async fn handle(
             ),
         }),
     };
-    let (operation_id, response) = match body.as_ref() {
+    let (routed, response) = match body.as_ref() {
         Ok(bytes) => respond(&state, &parts, bytes, &request_id).await,
         Err(refusal) => (None, error(refusal.status, &refusal.message, &request_id)),
     };
+    let (api, operation_id) = routed.unzip();
     lock(&state.journal).push(RecordedRequest {
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
         query: parts.uri.query().unwrap_or_default().to_string(),
+        api,
         operation_id,
         headers: parts
             .headers
@@ -87,12 +89,13 @@ pub async fn handle(
     Ok(response)
 }
 
+/// The answer to a request, with the API and operation id it was routed to.
 async fn respond(
     state: &State,
     parts: &http::request::Parts,
     body: &[u8],
     request_id: &str,
-) -> (Option<String>, Response<Full<Bytes>>) {
+) -> (Option<(String, String)>, Response<Full<Bytes>>) {
     let path = parts.uri.path();
     let (api, route, params) = match state.catalog.resolve(parts.method.as_str(), path) {
         Resolution::Found { api, route, params } => (api, route, params),
@@ -114,8 +117,8 @@ async fn respond(
         }
     };
     let operation = &route.operation;
-    let id = Some(operation.id.clone());
-    let fault = lock(&state.injections).take(&operation.id);
+    let id = Some((api.name.clone(), operation.id.clone()));
+    let fault = lock(&state.injections).take(&api.name, &operation.id);
     if let Some(fault) = fault {
         tokio::time::sleep(fault.delay).await;
         if let Some(response) = fault.response {
@@ -136,11 +139,25 @@ async fn respond(
     let response = match outcome {
         Ok(Answer {
             status,
-            body: Some(body),
+            body: Body::Json(body),
         }) => json_response(status, &body, request_id),
-        Ok(Answer { status, body: None }) => {
-            with_request_id(Response::builder().status(status), request_id, Bytes::new())
-        }
+        Ok(Answer {
+            status,
+            body: Body::Bytes {
+                content_type,
+                bytes,
+            },
+        }) => with_request_id(
+            Response::builder()
+                .status(status)
+                .header(CONTENT_TYPE, content_type),
+            request_id,
+            Bytes::from(bytes),
+        ),
+        Ok(Answer {
+            status,
+            body: Body::Empty,
+        }) => with_request_id(Response::builder().status(status), request_id, Bytes::new()),
         Err(refusal) => error(refusal.status, &refusal.message, request_id),
     };
     (id, response)

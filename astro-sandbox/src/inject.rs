@@ -6,6 +6,15 @@ use std::time::Duration;
 
 /// A fault to play on the next calls of one operation (see `Sandbox::inject`).
 ///
+/// ```no_run
+/// # async fn demo() -> std::io::Result<()> {
+/// use astro_sandbox::{Fault, Sandbox};
+///
+/// let sandbox = Sandbox::start().await?;
+/// sandbox.inject("ListWorkspaces", Fault::text(403, "RBAC: access denied")).expect("known id");
+/// # Ok(()) }
+/// ```
+///
 /// By default a fault is played once; [`Fault::times`] and [`Fault::always`] change that.
 /// Faults queued for the same operation are played in order.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,24 +99,26 @@ impl Fault {
     }
 }
 
-/// The queued faults of every operation.
+/// The queued faults of every operation, by API name and operation id.
 #[derive(Debug, Default)]
 pub struct Injections {
-    queues: HashMap<String, VecDeque<Fault>>,
+    queues: HashMap<(String, String), VecDeque<Fault>>,
 }
 
 impl Injections {
-    /// Queues a fault for an operation id.
-    pub fn add(&mut self, operation_id: &str, fault: Fault) {
+    /// Queues a fault for an operation id of an API.
+    pub fn add(&mut self, api: &str, operation_id: &str, fault: Fault) {
         self.queues
-            .entry(operation_id.to_string())
+            .entry((api.to_string(), operation_id.to_string()))
             .or_default()
             .push_back(fault);
     }
 
     /// The fault to play on this call of `operation_id`, using one of its calls up.
-    pub fn take(&mut self, operation_id: &str) -> Option<Fault> {
-        let queue = self.queues.get_mut(operation_id)?;
+    pub fn take(&mut self, api: &str, operation_id: &str) -> Option<Fault> {
+        let queue = self
+            .queues
+            .get_mut(&(api.to_string(), operation_id.to_string()))?;
         let front = queue.front_mut()?;
         let fault = front.clone();
         match &mut front.remaining {
@@ -133,30 +144,30 @@ mod tests {
     #[test]
     fn faults_play_in_order_for_their_count() {
         let mut injections = Injections::default();
-        injections.add("A", Fault::status(500, "boom").times(2));
-        injections.add("A", Fault::text(403, "RBAC: access denied"));
-        assert!(injections.take("B").is_none());
+        injections.add("x", "A", Fault::status(500, "boom").times(2));
+        injections.add("x", "A", Fault::text(403, "RBAC: access denied"));
+        assert!(injections.take("x", "B").is_none());
         assert_eq!(
-            injections.take("A").and_then(|f| f.response),
+            injections.take("x", "A").and_then(|f| f.response),
             Fault::status(500, "boom").response
         );
         assert_eq!(
-            injections.take("A").and_then(|f| f.response),
+            injections.take("x", "A").and_then(|f| f.response),
             Fault::status(500, "boom").response
         );
         assert_eq!(
-            injections.take("A").and_then(|f| f.response),
+            injections.take("x", "A").and_then(|f| f.response),
             Fault::text(403, "RBAC: access denied").response
         );
-        assert!(injections.take("A").is_none());
-        injections.add("A", Fault::delay(Duration::from_millis(5)).always());
+        assert!(injections.take("x", "A").is_none());
+        injections.add("x", "A", Fault::delay(Duration::from_millis(5)).always());
         for _ in 0..3 {
             assert_eq!(
-                injections.take("A").map(|f| f.delay),
+                injections.take("x", "A").map(|f| f.delay),
                 Some(Duration::from_millis(5))
             );
         }
         injections.clear();
-        assert!(injections.take("A").is_none());
+        assert!(injections.take("x", "A").is_none());
     }
 }

@@ -11,6 +11,9 @@ pub struct RecordedRequest {
     pub path: String,
     /// The raw query string, empty when there was none.
     pub query: String,
+    /// The name of the API the request was routed to (`astro` for v1; `platform` or `iam`
+    /// for v1beta1), if any.
+    pub api: Option<String>,
     /// The operation id the request was routed to, if any.
     pub operation_id: Option<String>,
     /// The request headers, names in lower case, in the order received.
@@ -56,6 +59,7 @@ mod tests {
             method: "GET".into(),
             path: "/x".into(),
             query: "names=a%20b&names=c&limit=3".into(),
+            api: None,
             operation_id: None,
             headers: vec![("authorization".into(), "Bearer t".into())],
             body: br#"{"a":1}"#.to_vec(),

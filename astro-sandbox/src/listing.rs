@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use astro_spec::{Document, Operation, Pagination};
 use serde_json::{Map, Value};
 
-use crate::schema::{conform, fitting_sample};
+use astro_spec::samples::sample;
+
+use crate::schema::conform;
 
 /// The number of items a page holds when the request gives no `limit`.
 pub const DEFAULT_LIMIT: u64 = 20;
@@ -99,7 +101,7 @@ pub fn page(
         .collect();
     let page_schema = Value::String(format!("#/components/schemas/{}", pagination.page_schema));
     let page_ref = Value::Object(Map::from_iter([("$ref".to_string(), page_schema)]));
-    let mut page = fitting_sample(document, &page_ref);
+    let mut page = sample(document, &page_ref);
     if let Value::Object(fields) = &mut page {
         fields.insert("offset".into(), Value::from(offset));
         fields.insert("limit".into(), Value::from(limit));

@@ -2,7 +2,12 @@
 
 use clap::Parser;
 
-/// A local, in-memory, stateful server of the Astro Platform and IAM APIs.
+/// A local, in-memory, stateful server of Astro API v1 (and v1beta1 when built with the
+/// `v1beta1` feature).
+///
+/// Prints the root URL on the first line of standard output, then one line per API:
+/// `<name> <url>` (`astro http://127.0.0.1:PORT/v1`, and `platform …/platform/v1beta1` and
+/// `iam …/iam/v1beta1` with the feature).
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
@@ -35,12 +40,14 @@ async fn main() -> std::process::ExitCode {
         }
     };
     println!("{}", sandbox.url());
+    for api in sandbox.api_names() {
+        println!("{api} {}", sandbox.api_url(&api).unwrap_or_default());
+    }
     if !args.empty {
         eprintln!(
-            "astro-sandbox: organization {} with workspace {}; Astro API v1 at {}",
+            "astro-sandbox: organization {} with workspace {}",
             sandbox.organization_id(),
             sandbox.workspace_id(),
-            sandbox.api_url("astro").unwrap_or_default(),
         );
     }
     match tokio::signal::ctrl_c().await {

@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 use crate::catalog::Api;
 use crate::ids::now;
 use crate::resources::Resource;
-use crate::schema::{check, fitting_sample};
+use astro_spec::samples::sample;
+
+use crate::schema::check;
 
 /// A new object for `resource`: a sample of its schema with the request's fields, path
 /// parameters and timestamps set, and `id` as its id.
@@ -26,7 +28,7 @@ pub fn new_record(
     id: &str,
 ) -> Value {
     let document = &api.document;
-    let mut record = match fitting_sample(document, &resource.record_schema) {
+    let mut record = match sample(document, &resource.record_schema) {
         Value::Object(map) => map,
         _ => Map::new(),
     };
@@ -181,7 +183,7 @@ fn nest_homeless(
         if fitting.len() < 2 {
             continue;
         }
-        let mut built = match fitting_sample(document, item_schema) {
+        let mut built = match sample(document, item_schema) {
             Value::Object(map) => map,
             _ => continue,
         };

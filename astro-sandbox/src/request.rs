@@ -188,11 +188,16 @@ mod tests {
             err,
             "query parameter `limit` must be an integer (got \"five\")"
         );
-        let err = run("ListWorkspaces", Some("limit=100000"), "").unwrap_err();
-        assert!(
-            err.starts_with("query parameter `limit` must be at most"),
-            "{err}"
-        );
+        // The v1 document has no numeric limits; v1beta1's caps `limit`.
+        assert!(run("ListWorkspaces", Some("limit=100000"), "").is_ok());
+        #[cfg(feature = "v1beta1")]
+        {
+            let err = run("platform:ListWorkspaces", Some("limit=100000"), "").unwrap_err();
+            assert!(
+                err.starts_with("query parameter `limit` must be at most"),
+                "{err}"
+            );
+        }
         let err = run("ListWorkspaces", Some("sorts=nope"), "").unwrap_err();
         assert!(
             err.starts_with("query parameter `sorts` item [0] must be one of"),

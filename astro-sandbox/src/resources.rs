@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use astro_spec::{Document, Operation};
 use serde_json::Value;
 
-use crate::catalog::{Segment, parse_template};
+use crate::template::{Segment, parse_template, shape_of, shape_of_segments};
 
 /// What an operation does to the in-memory store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +25,24 @@ pub enum Role {
     /// itself; the action changes the stored item (`404` if it is missing and the operation
     /// documents `404`).
     Action,
-    /// Anything else (options, actions, bulk role updates…): answers a sample of its schema.
+    /// `POST` to `<collection>/bulk-create` whose body is one array: one new object per item.
+    BulkCreate,
+    /// `POST` to `<collection>/bulk-delete` whose body is one array of ids: those objects go.
+    BulkDelete,
+    /// `POST` without an answer body to a collection that has no create of its own, whose body
+    /// is one array of ids (`AddTeamMembers`): one object per id.
+    BulkAdd,
+    /// `GET …/<item>/{id}/<collection>` of a collection that exists at the top
+    /// (`/organizations/{}/teams`) and whose objects have a `members` collection: the objects
+    /// whose members include `{id}` (`ListUserTeams`).
+    Memberships,
+    /// `GET …/self`: the seeded default user, in the answer's shape.
+    SelfUser,
+    /// `GET …/logs` answering a list of entries: a few synthesized entries.
+    Logs,
+    /// A `GET` whose answer is not JSON (the audit logs): gzip-compressed NDJSON records.
+    Export,
+    /// Anything else (options, bulk role updates…): answers a sample of its schema.
     Other,
 }
 
@@ -35,6 +52,7 @@ impl Role {
         match self {
             Role::Read | Role::Update | Role::Delete => segments.len().saturating_sub(1),
             Role::Action => segments.len().saturating_sub(2),
+            Role::BulkCreate | Role::BulkDelete => segments.len().saturating_sub(1),
             _ => segments.len(),
         }
     }
@@ -58,8 +76,16 @@ pub fn classify(operations: &[Operation]) -> Vec<Role> {
         .iter()
         .zip(&shapes)
         .map(|(op, shape)| {
-            let item_ends = matches!(parse_template(&op.path).last(), Some(Segment::Param(_)));
+            let segments = parse_template(&op.path);
+            let last = match segments.last() {
+                Some(Segment::Literal(literal)) => literal.as_str(),
+                _ => "",
+            };
+            let item_ends = matches!(segments.last(), Some(Segment::Param(_)));
             match (item_ends, op.method.as_str()) {
+                (false, "GET") if op.success_binary => Role::Export,
+                (false, "GET") if last == "self" => Role::SelfUser,
+                (false, "GET") if last == "logs" && op.success_schema.is_some() => Role::Logs,
                 (true, "GET") => Role::Read,
                 (true, "POST") => Role::Update,
                 (true, "DELETE") => Role::Delete,
@@ -202,100 +228,109 @@ pub fn complete_pagination(document: &Document, operation: &mut Operation) {
     });
 }
 
-/// Marks as [`Role::Action`] the `POST`s to `<item path>/<literal>` that answer with the
-/// schema of the item's collection.
-pub fn mark_actions(
+/// Gives the roles that depend on the resources: [`Role::Action`] to the `POST`s to
+/// `<item path>/<literal>` that answer with the schema of the item's collection or with no
+/// body; [`Role::BulkCreate`], [`Role::BulkDelete`] and [`Role::BulkAdd`] to the `POST`s that
+/// change many objects of a collection at once; [`Role::Memberships`] to the lists of the
+/// collections an item belongs to.
+pub fn mark_roles(
+    document: &Document,
     operations: &[Operation],
     roles: &mut [Role],
     resources: &BTreeMap<String, Resource>,
 ) {
     for (op, role) in operations.iter().zip(roles.iter_mut()) {
         let segments = parse_template(&op.path);
-        let [.., Segment::Param(_), Segment::Literal(_)] = segments.as_slice() else {
+        let shape = shape_of_segments(&segments);
+        if *role == Role::List && is_membership_list(&segments, resources) {
+            *role = Role::Memberships;
             continue;
-        };
+        }
         if *role != Role::Other || op.method != "POST" {
             continue;
         }
+        let array_body = op
+            .request_body
+            .as_ref()
+            .and_then(|body| single_array(document, body))
+            .is_some();
+        if let [.., Segment::Literal(literal)] = segments.as_slice()
+            && array_body
+            && resources.contains_key(&shape_of_segments(&segments[..segments.len() - 1]))
+        {
+            match literal.as_str() {
+                "bulk-create" => *role = Role::BulkCreate,
+                "bulk-delete" => *role = Role::BulkDelete,
+                _ => {}
+            }
+            if *role != Role::Other {
+                continue;
+            }
+        }
+        if resources.contains_key(&shape) && op.success_schema.is_none() && array_body {
+            *role = Role::BulkAdd;
+            continue;
+        }
+        let [.., Segment::Param(_), Segment::Literal(_)] = segments.as_slice() else {
+            continue;
+        };
         let collection = shape_of_segments(&segments[..segments.len() - 2]);
         if let Some(resource) = resources.get(&collection)
-            && op.success_schema.as_ref() == Some(&resource.record_schema)
+            && (op.success_schema.is_none()
+                || op.success_schema.as_ref() == Some(&resource.record_schema))
         {
             *role = Role::Action;
         }
     }
 }
 
-/// The shape of a path template: parameters replaced by `{}`.
-pub fn shape_of(path: &str) -> String {
-    shape_of_segments(&parse_template(path))
+/// Whether `segments` are `<A>/{}/<B>/{}/<C>` where `<A>/{}/<C>` and `<A>/{}/<C>/{}/members`
+/// are collections: the `<C>`s one `<B>` is a member of.
+fn is_membership_list(segments: &[Segment], resources: &BTreeMap<String, Resource>) -> bool {
+    let [
+        head @ ..,
+        Segment::Param(_),
+        Segment::Literal(_),
+        Segment::Param(_),
+        Segment::Literal(last),
+    ] = segments
+    else {
+        return false;
+    };
+    let top = format!("{}/{{}}/{last}", shape_of_segments(head));
+    resources.contains_key(&top) && resources.contains_key(&format!("{top}/{{}}/members"))
 }
 
-/// The shape of template segments: parameters replaced by `{}`.
-pub fn shape_of_segments(segments: &[Segment]) -> String {
-    segments
-        .iter()
-        .map(|s| match s {
-            Segment::Literal(literal) => format!("/{literal}"),
-            Segment::Param(_) => "/{}".to_string(),
-        })
-        .collect()
+/// The name of the one property of an object schema, if it is an array.
+pub fn single_array(document: &Document, schema: &Value) -> Option<String> {
+    let properties = document.resolve(schema).get("properties")?.as_object()?;
+    let [(name, property)] = properties.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    (document
+        .resolve(property)
+        .get("type")
+        .and_then(Value::as_str)
+        == Some("array"))
+    .then(|| name.clone())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::catalog::Catalog;
-
-    fn role_of(catalog: &Catalog, id: &str) -> Role {
-        catalog
-            .operation(id)
-            .map(|(_, route)| route.role)
-            .expect(id)
-    }
-
-    #[test]
-    fn roles_follow_path_shapes() {
-        let catalog = Catalog::pinned().unwrap();
-        for (id, role) in [
-            ("ListWorkspaces", Role::List),
-            ("CreateWorkspace", Role::Create),
-            ("GetWorkspace", Role::Read),
-            ("UpdateWorkspace", Role::Update),
-            ("DeleteWorkspace", Role::Delete),
-            ("ListOrganizations", Role::List),
-            ("GetOrganization", Role::Read),
-            ("GetCustomRole", Role::Read),
-            ("ListRoles", Role::List),
-            ("UpdateCustomRole", Role::Update),
-            ("CreateUserInvite", Role::Create),
-            ("AddTeamMembers", Role::Other),
-            ("RemoveTeamMember", Role::Delete),
-            ("FinalizeDeploy", Role::Action),
-            ("DeployRollback", Role::Action),
-            ("RotateApiToken", Role::Action),
-            ("UpdateApiTokenRoles", Role::Other),
-            ("GetClusterOptions", Role::Other),
-        ] {
-            assert_eq!(role_of(&catalog, id), role, "{id}");
-        }
-    }
-
-    #[test]
-    fn resources_know_their_id_property() {
-        let catalog = Catalog::pinned().unwrap();
-        let iam = catalog.api("iam").unwrap();
-        assert_eq!(
-            iam.resources["/organizations/{}/invites"].id_property,
-            "inviteId"
-        );
-        assert_eq!(
-            iam.resources["/organizations/{}/teams/{}/members"].id_property,
-            "userId"
-        );
-        assert_eq!(iam.resources["/organizations/{}/tokens"].id_property, "id");
-        assert_eq!(iam.resources["/organizations/{}/tokens"].noun, "token");
-        let platform = catalog.api("platform").unwrap();
-        assert_eq!(platform.resources["/organizations"].id_property, "id");
-    }
+/// The collection shape of the top-level collection a [`Role::Memberships`] list reads
+/// (`/organizations/{}/teams` for `/organizations/{}/users/{}/teams`), and how many leading
+/// segments of the list's path it shares.
+pub fn membership_source(segments: &[Segment]) -> Option<(String, usize)> {
+    let [
+        head @ ..,
+        Segment::Param(_),
+        Segment::Literal(_),
+        Segment::Param(_),
+        Segment::Literal(last),
+    ] = segments
+    else {
+        return None;
+    };
+    Some((
+        format!("{}/{{}}/{last}", shape_of_segments(head)),
+        head.len() + 1,
+    ))
 }

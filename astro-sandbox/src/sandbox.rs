@@ -121,8 +121,9 @@ impl Sandbox {
         SandboxBuilder::default()
     }
 
-    /// The base URL, such as `http://127.0.0.1:40123` (the v1 API is under `/v1`, and with the
-    /// `v1beta1` feature the old APIs under `/platform/v1beta1` and `/iam/v1beta1`).
+    /// The host's root URL, such as `http://127.0.0.1:40123`; the APIs are under their mount
+    /// prefixes (`/v1`, and `/platform/v1beta1` and `/iam/v1beta1` with the `v1beta1`
+    /// feature): see [`Sandbox::api_url`].
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
     }
@@ -132,8 +133,9 @@ impl Sandbox {
         self.address
     }
 
-    /// The base URL of one API (`platform` or `iam`), such as
-    /// `http://127.0.0.1:40123/v1` for `astro`; `None` for an unknown API name.
+    /// The base URL of one API by its name in the pins, such as `http://127.0.0.1:40123/v1` for
+    /// `astro` (Astro API v1), or `…/platform/v1beta1` and `…/iam/v1beta1` for `platform` and
+    /// `iam` with the `v1beta1` feature; `None` for an API the sandbox does not serve.
     pub fn api_url(&self, api: &str) -> Option<String> {
         let api = self.state.catalog.api(api)?;
         Some(format!("{}{}", self.url(), api.prefix))
@@ -149,18 +151,37 @@ impl Sandbox {
         &self.workspace_id
     }
 
-    /// Every operation id served, in document order, Platform first.
-    pub fn operation_ids(&self) -> Vec<String> {
+    /// The names of the APIs served (`astro`, then `platform` and `iam` with the `v1beta1`
+    /// feature), each usable with [`Sandbox::api_url`].
+    pub fn api_names(&self) -> Vec<String> {
         self.state
             .catalog
             .apis
             .iter()
-            .flat_map(|api| api.routes.iter().map(|route| route.operation.id.clone()))
+            .map(|api| api.name.clone())
+            .collect()
+    }
+
+    /// The name of every operation served, in document order: the v1 operation ids as they are
+    /// (`ListWorkspaces`), then, with the `v1beta1` feature, the v1beta1 ids qualified by their
+    /// API (`platform:ListWorkspaces`, `iam:ListUsers`). These are the names
+    /// [`Sandbox::inject`] and [`Sandbox::requests_for`] take.
+    pub fn operation_ids(&self) -> Vec<String> {
+        let catalog = &self.state.catalog;
+        catalog
+            .apis
+            .iter()
+            .flat_map(|api| {
+                api.routes
+                    .iter()
+                    .map(move |route| catalog.operation_name(api, route))
+            })
             .collect()
     }
 
     /// Adds an object to the collection at `collection_path` (the path a create or list
-    /// operation uses, such as `/v1/organizations/<id>/workspaces`).
+    /// operation uses, such as `/v1/organizations/<id>/workspaces`). The APIs share one store,
+    /// so with the `v1beta1` feature the object is also seen through v1beta1.
     ///
     /// The object is `fields` over a sample of the collection's schema, with the path's
     /// parameters, fresh timestamps, and a fresh id unless `fields` has one. Returns the stored
@@ -197,23 +218,15 @@ impl Sandbox {
         if let Value::Object(stored) = &mut record {
             stored.extend(given.clone());
         }
-        let collection = format!(
-            "{}{}",
-            api.name,
-            route.concrete_prefix(route.segments.len(), &params)
-        );
+        let collection = route.concrete_prefix(route.segments.len(), &params);
         lock(&self.state.store).insert(&collection, &id, record.clone());
         Ok(record)
     }
 
     /// The objects currently in the collection at `collection_path`, oldest first.
     pub fn objects(&self, collection_path: &str) -> Result<Vec<Value>, SeedError> {
-        let (api, route, params) = self.collection(collection_path)?;
-        let collection = format!(
-            "{}{}",
-            api.name,
-            route.concrete_prefix(route.segments.len(), &params)
-        );
+        let (_, route, params) = self.collection(collection_path)?;
+        let collection = route.concrete_prefix(route.segments.len(), &params);
         Ok(lock(&self.state.store)
             .list(&collection)
             .into_iter()
@@ -221,18 +234,22 @@ impl Sandbox {
             .collect())
     }
 
-    /// Queues `fault` for the next calls of `operation_id`; fails for an unknown operation id
-    /// or a status outside 100..=599.
-    pub fn inject(&self, operation_id: &str, fault: Fault) -> Result<(), SeedError> {
-        if self.state.catalog.operation(operation_id).is_none() {
-            return Err(SeedError(format!("no operation has the id {operation_id}")));
-        }
+    /// Queues `fault` for the next calls of an operation; fails for an unknown operation or a
+    /// status outside 100..=599.
+    ///
+    /// `operation` is a v1 operation id (`ListWorkspaces`), or an id qualified by the name of
+    /// the API serving it (`astro:ListWorkspaces`; with the `v1beta1` feature
+    /// `platform:ListWorkspaces` or `iam:ListUsers` for the v1beta1 operation of that id).
+    pub fn inject(&self, operation: &str, fault: Fault) -> Result<(), SeedError> {
+        let Some((api, route)) = self.state.catalog.operation(operation) else {
+            return Err(SeedError(format!("no operation is named {operation}")));
+        };
         if let Some(status) = fault.response_status()
             && !(100..=599).contains(&status)
         {
             return Err(SeedError(format!("{status} is not an HTTP status")));
         }
-        lock(&self.state.injections).add(operation_id, fault);
+        lock(&self.state.injections).add(&api.name, &route.operation.id, fault);
         Ok(())
     }
 
@@ -246,11 +263,18 @@ impl Sandbox {
         lock(&self.state.journal).clone()
     }
 
-    /// The requests routed to `operation_id`, oldest first.
-    pub fn requests_for(&self, operation_id: &str) -> Vec<RecordedRequest> {
+    /// The requests routed to an operation, oldest first; `operation` is named as for
+    /// [`Sandbox::inject`] (an unqualified id is the v1 operation). Empty for an unknown name.
+    pub fn requests_for(&self, operation: &str) -> Vec<RecordedRequest> {
+        let Some((api, route)) = self.state.catalog.operation(operation) else {
+            return Vec::new();
+        };
         lock(&self.state.journal)
             .iter()
-            .filter(|r| r.operation_id.as_deref() == Some(operation_id))
+            .filter(|r| {
+                r.api.as_deref() == Some(api.name.as_str())
+                    && r.operation_id.as_deref() == Some(route.operation.id.as_str())
+            })
             .cloned()
             .collect()
     }
@@ -275,43 +299,54 @@ impl Sandbox {
         Err(SeedError(format!("no collection is served at {path}")))
     }
 
-    /// Seeds an organization with a workspace and a user in every served API: v1 (`astro`,
-    /// both areas in one document) and, with the `v1beta1` feature, the Platform and IAM APIs
-    /// v1beta1. The first one seeded (v1) gives `organization_id` and `workspace_id`.
+    /// Seeds an organization, a workspace and a user (the one `GET /users/self` answers with)
+    /// through the default API (v1).
     fn seed_defaults(&mut self) -> Result<(), SeedError> {
-        let mut seeded = None;
-        for (platform_name, iam_name) in [("astro", "astro"), ("platform", "iam")] {
-            let Some(platform) = self.state.catalog.api(platform_name) else {
-                continue;
-            };
-            let platform = platform.prefix.clone();
-            let organization = self.seed_sample(&format!("{platform}/organizations"))?;
-            let workspace = self.seed_sample(&format!(
-                "{platform}/organizations/{organization}/workspaces"
-            ))?;
-            if let Some(iam) = self.state.catalog.api(iam_name) {
-                let users = format!("{}/organizations/{organization}/users", iam.prefix);
-                self.seed_sample(&users)?;
-            }
-            seeded.get_or_insert((organization, workspace));
-        }
-        let (organization, workspace) =
-            seeded.ok_or_else(|| SeedError("no organization collection is served".into()))?;
+        let prefix = self
+            .state
+            .catalog
+            .apis
+            .first()
+            .map(|api| api.prefix.clone())
+            .ok_or_else(|| SeedError("no API is served".into()))?;
+        let organization = self.seed_sample(&format!("{prefix}/organizations"))?;
         self.organization_id = organization;
-        self.workspace_id = workspace;
+        let organization = format!("{prefix}/organizations/{}", self.organization_id);
+        self.workspace_id = self.seed_sample(&format!("{organization}/workspaces"))?;
+        let user = self.seed_sample(&format!("{organization}/users"))?;
+        lock(&self.state.store).self_user = Some((
+            format!("/organizations/{}/users", self.organization_id),
+            user,
+        ));
         Ok(())
     }
 
     /// Seeds the collection's sample object, keeping the sample's id; returns the id.
+    /// Seeds a sample object with a fresh id and readable names (`name`, `username`,
+    /// `fullName`, where the schema has them); returns the id.
     fn seed_sample(&self, collection_path: &str) -> Result<String, SeedError> {
         let (api, route, _) = self.collection(collection_path)?;
         let resource = api
             .resource(route)
             .ok_or_else(|| SeedError(format!("{collection_path} has no object schema")))?;
-        let sample = crate::schema::fitting_sample(&api.document, &resource.record_schema);
-        let id = sample.get(&resource.id_property).cloned();
-        let fields = serde_json::json!({ resource.id_property.clone(): id });
-        let record = self.seed(collection_path, fields)?;
+        let schema = api.document.resolve(&resource.record_schema);
+        let noun = &resource.noun;
+        let fields: serde_json::Map<String, Value> = [
+            ("name", format!("Sandbox {noun}")),
+            ("username", format!("sandbox-{noun}@example.com")),
+            ("fullName", format!("Sandbox {noun}")),
+        ]
+        .into_iter()
+        .filter(|(name, value)| {
+            schema
+                .pointer(&format!("/properties/{name}"))
+                .is_some_and(|property| {
+                    check(&api.document, property, &Value::String(value.clone())).is_ok()
+                })
+        })
+        .map(|(name, value)| (name.to_string(), Value::String(value)))
+        .collect();
+        let record = self.seed(collection_path, Value::Object(fields))?;
         Ok(record
             .get(&resource.id_property)
             .and_then(Value::as_str)

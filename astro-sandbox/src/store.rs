@@ -4,11 +4,13 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-/// Every stored object, keyed by collection (`<api>` + the collection's concrete path, such as
-/// `platform/organizations/o1/workspaces`).
+/// Every stored object, keyed by collection (the collection's concrete path without the API's
+/// mount prefix, such as `/organizations/o1/workspaces`), shared by every served API.
 #[derive(Debug, Default)]
 pub struct Store {
     collections: HashMap<String, Vec<Record>>,
+    /// The collection and id of the user `GET /users/self` answers with (the seeded user).
+    pub self_user: Option<(String, String)>,
 }
 
 /// One stored object and its id.
