@@ -6,7 +6,9 @@
 //!
 //! With `ASTRO_API_TOKEN` set it talks to the real service (configured like
 //! `astro_api::Client::from_env`); without it, it starts the local sandbox (`astro-sandbox`)
-//! in-process and runs against that. Run it with `cargo xtask walkthrough -- --help`.
+//! in-process and runs against that. It uses the Astro API v1 (`/v1/organizations/...`);
+//! `--api-version v1beta1` runs the guide as first written, on the deprecated v1beta1 APIs
+//! (built with the `v1beta1` feature). Run it with `cargo xtask walkthrough -- --help`.
 
 use std::fmt;
 use std::process::ExitCode;
@@ -14,7 +16,20 @@ use std::process::ExitCode;
 use astro_api::Client;
 use astro_api::iam::enums::CreateApiTokenRequestScope;
 use astro_api::iam::types::{ApiToken, CreateApiTokenRequest, UpdateApiTokenRequest};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
+
+#[cfg(feature = "v1beta1")]
+#[path = "getting_started/v1beta1.rs"]
+pub mod v1beta1;
+
+/// Which version of the API the walk-through uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApiVersionChoice {
+    /// Astro API v1 (`/v1`), generally available.
+    V1,
+    /// The deprecated Platform and IAM APIs v1beta1 (needs the `v1beta1` feature).
+    V1beta1,
+}
 
 /// What to look for and what to create.
 #[derive(Debug, Clone, Parser)]
@@ -40,6 +55,9 @@ pub struct Options {
     /// Delete the token again at the end.
     #[arg(long)]
     pub cleanup: bool,
+    /// The API version to walk through.
+    #[arg(long, value_enum, default_value = "v1")]
+    pub api_version: ApiVersionChoice,
 }
 
 /// The ids the walk-through found and made.
@@ -94,12 +112,13 @@ impl fmt::Display for Failure {
     }
 }
 
-fn api(step: &'static str) -> impl FnOnce(astro_api::Error) -> Failure {
+/// Wraps an API error as the failure of `step`.
+pub fn api(step: &'static str) -> impl FnOnce(astro_api::Error) -> Failure {
     move |error| Failure::Api { step, error }
 }
 
 /// Prints rows as columns padded to their widest cell, indented by two spaces.
-fn table(say: &mut dyn FnMut(String), header: &[&str], rows: &[Vec<String>]) {
+pub fn table(say: &mut dyn FnMut(String), header: &[&str], rows: &[Vec<String>]) {
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -354,7 +373,20 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let outcome = walk(&client, &options, &mut |line| println!("{line}")).await;
+    let say = &mut |line: String| println!("{line}");
+    let outcome = match options.api_version {
+        ApiVersionChoice::V1 => walk(&client, &options, say).await,
+        #[cfg(feature = "v1beta1")]
+        ApiVersionChoice::V1beta1 => v1beta1::walk(&client, &options, say).await,
+        #[cfg(not(feature = "v1beta1"))]
+        ApiVersionChoice::V1beta1 => {
+            eprintln!(
+                "error: --api-version v1beta1 needs the `v1beta1` feature \
+                 (cargo run --example getting_started --features v1beta1 -- --api-version v1beta1)"
+            );
+            return ExitCode::FAILURE;
+        }
+    };
     drop(sandbox);
     match outcome {
         Ok(_) => ExitCode::SUCCESS,

@@ -17,6 +17,7 @@ fn options(workspace: Option<&str>) -> Options {
         description: "described by the test".into(),
         role: "WORKSPACE_MEMBER".into(),
         cleanup: false,
+        api_version: getting_started::ApiVersionChoice::V1,
     }
 }
 
@@ -133,4 +134,31 @@ async fn a_missing_workspace_is_named() {
             .ends_with("has no workspace named \"Nope\""),
         "{failure}"
     );
+}
+
+/// `--api-version v1beta1`: the same three steps through the deprecated APIs, which the sandbox
+/// serves (sharing its store) when built with its `v1beta1` feature.
+#[cfg(feature = "v1beta1")]
+#[tokio::test]
+async fn the_three_steps_run_on_v1beta1_against_the_sandbox() {
+    let (sandbox, client) = sandbox_and_client().await;
+    let mut printed = Vec::new();
+    let outcome =
+        getting_started::v1beta1::walk(&client, &options(None), &mut |line| printed.push(line))
+            .await
+            .unwrap();
+    assert_eq!(outcome.description, "described by the test");
+    assert_eq!(sandbox.requests_for("platform:ListOrganizations").len(), 1);
+    assert_eq!(sandbox.requests_for("platform:ListWorkspaces").len(), 1);
+    let created = sandbox.requests_for("iam:CreateApiToken")[0]
+        .json()
+        .unwrap();
+    assert_eq!(created["type"], "WORKSPACE");
+    assert_eq!(created["entityId"], outcome.workspace_id);
+    assert!(
+        sandbox.requests_for("CreateApiToken").is_empty(),
+        "nothing went to v1"
+    );
+    let text = printed.join("\n");
+    assert!(text.contains("Step 3. Workspace API token"), "{text}");
 }

@@ -111,7 +111,12 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Task::Regen { source, check } => regen::run(&root, &source, check),
         Task::Diff { old, new } => diff::run(&root, &old, &new),
         Task::Walkthrough { args } => fetch::ensure(&root).and_then(|()| {
-            let mut command = vec!["run", "--quiet", "--example", "getting_started", "--"];
+            let mut command = vec!["run", "--quiet", "--example", "getting_started"];
+            // The v1beta1 walk-through is compiled only with the feature that generates v1beta1.
+            if args.iter().any(|arg| arg.contains("v1beta1")) {
+                command.extend(["--features", "v1beta1,astro-sandbox/v1beta1"]);
+            }
+            command.push("--");
             command.extend(args.iter().map(String::as_str));
             workspace::cargo(&root, &command)
         }),
