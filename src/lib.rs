@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod audit_logs;
 mod builder;
 mod client;
 mod config;

@@ -176,3 +176,14 @@ async fn a_request_the_spec_refuses_is_a_400_naming_the_field() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
     assert!(error.message().contains("sorts"), "{error}");
 }
+
+#[tokio::test]
+async fn audit_logs_come_as_a_file_and_decode_into_records() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let org = client_for(&sandbox).default_org().unwrap();
+    let file = org.get_organization_audit_logs().call().await.unwrap();
+    assert!(file.starts_with(&[0x1f, 0x8b]), "the sandbox sends gzip");
+    let records = astro_api::audit_logs::records(&file).unwrap();
+    assert!(!records.is_empty());
+    assert!(records.iter().all(|record| !record.is_empty()));
+}
