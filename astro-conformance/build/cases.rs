@@ -3,8 +3,8 @@
 
 use astro_spec::naming;
 use astro_spec::samples;
-use astro_spec::{ApiPin, Document, Operation, ParameterLocation};
-use proc_macro2::TokenStream;
+use astro_spec::{ApiPin, Area, Document, Operation, ParameterLocation};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
@@ -71,16 +71,61 @@ impl Variant {
     }
 }
 
-/// The test module of one API: a test per operation and variant, and `COVERED`.
+/// One generated module under test: a crate's area of a pinned document.
+pub struct Module<'a> {
+    pin: &'a ApiPin,
+    area: &'a Area,
+}
+
+impl<'a> Module<'a> {
+    /// The module of `pin` generated into the crate of `area`.
+    pub fn new(pin: &'a ApiPin, area: &'a Area) -> Self {
+        Module { pin, area }
+    }
+
+    /// The name of the emitted test module: the crate's (`astro_platform`), followed by the
+    /// pin's feature when it has one (`astro_platform_v1beta1`).
+    pub fn ident(&self) -> Ident {
+        let krate = naming::snake(&self.area.crate_dir);
+        match &self.pin.feature {
+            Some(feature) => format_ident!("{krate}_{}", naming::snake(feature)),
+            None => format_ident!("{krate}"),
+        }
+    }
+
+    /// The Rust path of the generated module (`astro_platform`, `astro_platform::v1beta1`).
+    fn path(&self) -> TokenStream {
+        let krate = format_ident!("{}", naming::snake(&self.area.crate_dir));
+        match &self.pin.feature {
+            Some(feature) => {
+                let feature = format_ident!("{}", naming::snake(feature));
+                quote!(#krate::#feature)
+            }
+            None => quote!(#krate),
+        }
+    }
+}
+
+/// The test module of one generated module: a test per operation and variant, and `COVERED`.
+/// `document` is the whole pinned document; the module tests its area's operations.
 pub fn api_module(
-    pin: &ApiPin,
+    module: &Module,
     document: &Document,
     setters: &Setters,
 ) -> Result<TokenStream, String> {
-    let module = format_ident!("{}", naming::snake(&pin.name));
-    let krate = format_ident!("{}", pin.crate_dir.replace('-', "_"));
+    let pin = module.pin;
+    let name = module.ident();
+    let path = module.path();
     let api_name = &pin.name;
     let base_path = base_path(document, pin);
+    let version_header = match &pin.version_header {
+        Some(header) => {
+            let version = document.info_version();
+            quote!(Some((#header, #version)))
+        }
+        None => quote!(None),
+    };
+    let document = &document.select_area(module.area);
     let mut tests = Vec::new();
     let mut ids = Vec::new();
     for operation in document.operations() {
@@ -103,10 +148,10 @@ pub fn api_module(
         ids.push(operation.id.clone());
     }
     Ok(quote! {
-        /// Conformance tests of the generated client of this API.
-        pub mod #module {
+        /// Conformance tests of one generated module.
+        pub mod #name {
             #[allow(unused_imports)]
-            use #krate as api;
+            use #path as api;
             #[allow(unused_imports)]
             use api::types;
 
@@ -114,6 +159,7 @@ pub fn api_module(
             pub const API: ::astro_conformance::Api = ::astro_conformance::Api {
                 name: #api_name,
                 base_path: #base_path,
+                version_header: #version_header,
             };
 
             /// The operation ids these tests cover.
@@ -284,7 +330,14 @@ fn case(
             let (served, decoded) = (served.to_string(), decoded.to_string());
             (quote!(Some(#served)), quote!(Some(#decoded)))
         }
+        None if operation.success_binary => (quote!(Some(#BINARY_BODY)), quote!(None)),
         None => (quote!(None), quote!(None)),
+    };
+    let content_type = success_content_type(document, operation);
+    let check = if operation.success_binary {
+        quote!(check_bytes)
+    } else {
+        quote!(check)
     };
     let suffix = variant.suffix();
     let member = body_shape
@@ -310,16 +363,37 @@ fn case(
                 body: #body,
                 status: #status,
                 response: #response,
+                content_type: #content_type,
                 decoded: #decoded,
             };
             let server = case.serve().await;
             let client = client(&server);
             let call = client.#method() #( #calls )*;
             case.check_constants(&call);
-            let output = ::astro_api_core::Call::call(call).await;
-            case.check(&server, output).await;
+            let output = call.call().await;
+            case.#check(&server, output).await;
         }
     })
+}
+
+/// The body served for a success response that is not JSON (bytes that are not JSON either).
+const BINARY_BODY: &str = "\u{1f}conformance: not JSON\n";
+
+/// The content type of the operation's success response in the document; JSON when it has
+/// none.
+fn success_content_type(document: &Document, operation: &Operation) -> String {
+    let escaped = operation.path.replace('~', "~0").replace('/', "~1");
+    let pointer = format!(
+        "/paths/{escaped}/{}/responses/{}/content",
+        operation.method.to_lowercase(),
+        operation.success_status
+    );
+    document
+        .value()
+        .pointer(&pointer)
+        .and_then(Value::as_object)
+        .and_then(|content| content.keys().next().cloned())
+        .unwrap_or_else(|| "application/json".to_string())
 }
 
 /// A test that calls the operation with nothing set: it must fail before sending, naming a
@@ -345,7 +419,7 @@ fn refusal_case(operation: &Operation) -> Option<TokenStream> {
         async fn #test() {
             let server = ::wiremock::MockServer::start().await;
             let client = client(&server);
-            let result = ::astro_api_core::Call::call(client.#method()).await;
+            let result = client.#method().call().await;
             ::astro_conformance::check_refused(&server, #id, result, &[ #( #required ),* ]).await;
         }
     })
