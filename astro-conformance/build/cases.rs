@@ -30,12 +30,24 @@ impl Variant {
         matches!(self, Variant::AllFields)
     }
 
+    /// The sample of a request body or response for this variant, with every free-form map
+    /// given an entry (see [`values::fill_free_maps`]).
+    fn sample(self, document: &Document, schema: &Value) -> Value {
+        let mut value = match self {
+            Variant::AllFields => samples::sample(document, schema),
+            Variant::RequiredOnly => samples::minimal_sample(document, schema),
+            Variant::FutureResponse => return Variant::AllFields.sample(document, schema),
+        };
+        values::fill_free_maps(document, schema, &mut value);
+        value
+    }
+
     /// The sample of a request body for this variant.
     fn body(self, document: &Document, schema: &Value) -> Value {
         match self {
-            Variant::AllFields => samples::sample(document, schema),
+            Variant::AllFields => self.sample(document, schema),
             Variant::RequiredOnly | Variant::FutureResponse => {
-                samples::minimal_sample(document, schema)
+                Variant::RequiredOnly.sample(document, schema)
             }
         }
     }
@@ -43,16 +55,12 @@ impl Variant {
     /// The response served, and the JSON the decoded value must serialise back to.
     fn response(self, document: &Document, schema: &Value) -> (Value, Value) {
         match self {
-            Variant::AllFields => {
-                let value = samples::sample(document, schema);
-                (value.clone(), value)
-            }
-            Variant::RequiredOnly => {
-                let value = samples::minimal_sample(document, schema);
+            Variant::AllFields | Variant::RequiredOnly => {
+                let value = self.sample(document, schema);
                 (value.clone(), value)
             }
             Variant::FutureResponse => {
-                let value = samples::sample(document, schema);
+                let value = self.sample(document, schema);
                 (
                     future::future(document, schema, &value, true),
                     future::future(document, schema, &value, false),
