@@ -44,7 +44,11 @@ fn run() -> Result<(), String> {
             println!("cargo::rerun-if-changed={}", path.display());
             let document = Document::read_pinned(&path)?.select_area(area);
             let module = match &pin.feature {
-                Some(feature) => format!("{}::{}", naming::snake(&area.crate_dir), naming::snake(feature)),
+                Some(feature) => format!(
+                    "{}::{}",
+                    naming::snake(&area.crate_dir),
+                    naming::snake(feature)
+                ),
                 None => naming::snake(&area.crate_dir),
             };
             for operation in document.operations() {

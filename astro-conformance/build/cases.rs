@@ -148,7 +148,7 @@ pub fn api_module(
         }
         for (variant, body) in cases {
             tests.push(
-                case(document, &operation, setters, variant, body)
+                case(module, document, &operation, setters, variant, body)
                     .map_err(|e| format!("{} operation {}: {e}", pin.name, operation.id))?,
             );
         }
@@ -249,6 +249,7 @@ fn body_shapes(document: &Document, operation: &Operation) -> Vec<Option<BodySha
 }
 
 fn case(
+    module: &Module,
     document: &Document,
     operation: &Operation,
     setters: &Setters,
@@ -293,7 +294,7 @@ fn case(
                 ));
             }
         }
-        calls.push(setter_call(&setter, ty, &parameter.name, &value)?);
+        calls.push(setter_call(module, &setter, ty, &parameter.name, &value)?);
         used.push(setter);
     }
     let skip_body = !variant.all_parameters() && !operation.request_body_required;
@@ -314,6 +315,7 @@ fn case(
                 .transpose()
                 .map_err(|e| format!("body member type: {e}"))?;
             calls.push(setter_call(
+                module,
                 "body",
                 member_type.as_ref().unwrap_or(ty),
                 "request body",
@@ -433,14 +435,17 @@ fn refusal_case(operation: &Operation) -> Option<TokenStream> {
     })
 }
 
-/// `.setter(typed::<T>("what", "json"))`, with `T` the exact type the setter converts to.
+/// `.setter(typed::<T>("what", "json"))`, with `T` the exact type the setter converts to
+/// (its `crate::` paths, such as `crate::v1beta1::enums::X`, made paths of the module's crate).
 fn setter_call(
+    module: &Module,
     setter: &str,
     ty: &syn::Type,
     what: &str,
     value: &Value,
 ) -> Result<TokenStream, String> {
-    let text = quote!(#ty).to_string().replace("crate ::", "api ::");
+    let krate = format!(":: {} ::", naming::snake(&module.area.crate_dir));
+    let text = quote!(#ty).to_string().replace("crate ::", &krate);
     let ty: syn::Type = syn::parse_str(&text).map_err(|e| {
         format!("setter `{setter}` has a type this suite cannot name ({text}): {e}")
     })?;

@@ -74,7 +74,12 @@ pub fn scalar_text(name: &str, value: &Value) -> Result<String, String> {
 pub fn fill_free_maps(document: &Document, schema: &Value, value: &mut Value) {
     let schema = document.resolve(schema);
     for key in ["allOf", "oneOf", "anyOf"] {
-        for member in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for member in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             fill_free_maps(document, member, value);
         }
     }

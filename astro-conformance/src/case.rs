@@ -115,7 +115,9 @@ impl Case {
         let served = self.response.unwrap_or_default().as_bytes();
         let output = output.map(|bytes| match bytes.as_ref() == served {
             true => Ok(()),
-            false => Err(format!("the bytes given back differ from those served: {bytes:?}")),
+            false => Err(format!(
+                "the bytes given back differ from those served: {bytes:?}"
+            )),
         });
         self.check_exchange(server, output).await;
     }

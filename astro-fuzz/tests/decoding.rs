@@ -119,13 +119,20 @@ fn every_operation_of_every_pinned_spec_is_listed_with_a_decoder_when_it_has_a_b
         .map(|o| (o.api.to_string(), o.id.to_string(), o.decode.is_some()))
         .collect();
     assert_eq!(documented, listed);
-    assert_eq!(listed.len(), OPERATIONS.len(), "an operation is listed twice");
+    assert_eq!(
+        listed.len(),
+        OPERATIONS.len(),
+        "an operation is listed twice"
+    );
     let apis: BTreeSet<&str> = OPERATIONS.iter().map(|o| o.api).collect();
     for api in apis {
         let of_api = || OPERATIONS.iter().filter(move |o| o.api == api);
         let decoders = of_api().filter(|o| o.decode.is_some()).count();
         assert!(decoders > 10, "{api}: {decoders} decoders");
-        eprintln!("{api}: {} operations, {decoders} decoders", of_api().count());
+        eprintln!(
+            "{api}: {} operations, {decoders} decoders",
+            of_api().count()
+        );
     }
 }
 

@@ -59,7 +59,8 @@ fn every_operation_of_every_pinned_spec_has_a_conformance_test() {
     apis.dedup();
     for api in apis {
         let prefix = format!("{api}/");
-        let count = |ids: &BTreeSet<String>| ids.iter().filter(|id| id.starts_with(&prefix)).count();
+        let count =
+            |ids: &BTreeSet<String>| ids.iter().filter(|id| id.starts_with(&prefix)).count();
         eprintln!(
             "{api}: {}/{} operations covered",
             count(&covered),

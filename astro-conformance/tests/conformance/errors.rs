@@ -23,8 +23,11 @@ async fn errors_of_both_apis(template: ResponseTemplate) -> Vec<Error> {
         http(),
         runtime(),
     );
-    let iam =
-        astro_iam::Client::new_with_client(&super::astro_iam::API.base_url(&server), http(), runtime());
+    let iam = astro_iam::Client::new_with_client(
+        &super::astro_iam::API.base_url(&server),
+        http(),
+        runtime(),
+    );
     let results = vec![
         platform
             .get_workspace()

@@ -51,8 +51,7 @@ async fn a_bad_last_path_parameter_is_refused_before_sending() {
             .member_id(bad)
             .call()
             .await;
-        astro_conformance::check_refused(&server, "RemoveTeamMember", result, &["memberId"])
-            .await;
+        astro_conformance::check_refused(&server, "RemoveTeamMember", result, &["memberId"]).await;
     }
 }
 
@@ -88,7 +87,6 @@ async fn v1beta1_refuses_bad_path_parameters_too() {
             .member_id(bad)
             .call()
             .await;
-        astro_conformance::check_refused(&server, "RemoveTeamMember", result, &["memberId"])
-            .await;
+        astro_conformance::check_refused(&server, "RemoveTeamMember", result, &["memberId"]).await;
     }
 }
