@@ -16,7 +16,7 @@ mod values;
 
 use std::path::{Path, PathBuf};
 
-use astro_spec::{Document, Pins};
+use astro_spec::{ApiPin, Document, Pins};
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
@@ -38,22 +38,30 @@ fn run() -> Result<(), String> {
     println!("cargo::rerun-if-changed={}", Pins::path(root).display());
     let pins = Pins::load(root).map_err(|e| e.to_string())?;
     let mut modules = Vec::new();
-    for pin in &pins.api {
-        let spec_path = pin.crate_spec_path(root);
-        println!("cargo::rerun-if-changed={}", spec_path.display());
-        let document = read_spec(&spec_path)?;
-        let code = astro_codegen::generate::generate(&document)
-            .map_err(|e| format!("{}: {e}", spec_path.display()))?;
-        let setters = setters::read(&code).map_err(|e| format!("{}: {e}", spec_path.display()))?;
-        modules.push(cases::api_module(pin, &document, &setters)?);
-    }
-    let apis = pins
+    let mut names = Vec::new();
+    // A pin behind a feature (v1beta1) is tested when this crate's feature of that name is on,
+    // which also turns it on in the generated crates.
+    let enabled = pins
         .api
         .iter()
-        .map(|pin| quote::format_ident!("{}", astro_spec::naming::snake(&pin.name)));
+        .filter(|pin| pin.feature.as_deref().is_none_or(feature_enabled));
+    for pin in enabled {
+        for area in &pin.areas {
+            let spec_path = ApiPin::spec_in_crate(&root.join(&area.crate_dir), &pin.name);
+            println!("cargo::rerun-if-changed={}", spec_path.display());
+            let document = read_spec(&spec_path)?;
+            let code = astro_codegen::build::generate_crate_part(pin, &area.crate_dir, &document)
+                .map_err(|e| format!("{}: {e}", spec_path.display()))?;
+            let setters =
+                setters::read(&code).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+            let module = cases::Module::new(pin, area);
+            names.push(module.ident());
+            modules.push(cases::api_module(&module, &document, &setters)?);
+        }
+    }
     let emitted = quote::quote! {
-        /// Each pinned API's name and the operation ids its emitted tests cover.
-        pub const COVERAGE: &[(&str, &[&str])] = &[ #( (#apis::API.name, #apis::COVERED) ),* ];
+        /// Each tested module's API name and the operation ids its emitted tests cover.
+        pub const COVERAGE: &[(&str, &[&str])] = &[ #( (#names::API.name, #names::COVERED) ),* ];
         #( #modules )*
     };
     let file: syn::File =
@@ -61,6 +69,12 @@ fn run() -> Result<(), String> {
     let out = out_dir.join("cases.rs");
     std::fs::write(&out, prettyplease::unparse(&file))
         .map_err(|e| format!("cannot write {}: {e}", out.display()))
+}
+
+/// Whether this crate's cargo feature of that name is on.
+fn feature_enabled(feature: &str) -> bool {
+    let name = format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"));
+    std::env::var_os(name).is_some()
 }
 
 fn read_spec(path: &Path) -> Result<Document, String> {

@@ -3,8 +3,8 @@
 
 use astro_spec::naming;
 use astro_spec::samples;
-use astro_spec::{ApiPin, Document, Operation, ParameterLocation};
-use proc_macro2::TokenStream;
+use astro_spec::{ApiPin, Area, Document, Operation, ParameterLocation};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
@@ -30,12 +30,24 @@ impl Variant {
         matches!(self, Variant::AllFields)
     }
 
+    /// The sample of a request body or response for this variant, with every free-form map
+    /// given an entry (see [`values::fill_free_maps`]).
+    fn sample(self, document: &Document, schema: &Value) -> Value {
+        let mut value = match self {
+            Variant::AllFields => samples::sample(document, schema),
+            Variant::RequiredOnly => samples::minimal_sample(document, schema),
+            Variant::FutureResponse => return Variant::AllFields.sample(document, schema),
+        };
+        values::fill_free_maps(document, schema, &mut value);
+        value
+    }
+
     /// The sample of a request body for this variant.
     fn body(self, document: &Document, schema: &Value) -> Value {
         match self {
-            Variant::AllFields => samples::sample(document, schema),
+            Variant::AllFields => self.sample(document, schema),
             Variant::RequiredOnly | Variant::FutureResponse => {
-                samples::minimal_sample(document, schema)
+                Variant::RequiredOnly.sample(document, schema)
             }
         }
     }
@@ -43,16 +55,12 @@ impl Variant {
     /// The response served, and the JSON the decoded value must serialise back to.
     fn response(self, document: &Document, schema: &Value) -> (Value, Value) {
         match self {
-            Variant::AllFields => {
-                let value = samples::sample(document, schema);
-                (value.clone(), value)
-            }
-            Variant::RequiredOnly => {
-                let value = samples::minimal_sample(document, schema);
+            Variant::AllFields | Variant::RequiredOnly => {
+                let value = self.sample(document, schema);
                 (value.clone(), value)
             }
             Variant::FutureResponse => {
-                let value = samples::sample(document, schema);
+                let value = self.sample(document, schema);
                 (
                     future::future(document, schema, &value, true),
                     future::future(document, schema, &value, false),
@@ -71,16 +79,61 @@ impl Variant {
     }
 }
 
-/// The test module of one API: a test per operation and variant, and `COVERED`.
+/// One generated module under test: a crate's area of a pinned document.
+pub struct Module<'a> {
+    pin: &'a ApiPin,
+    area: &'a Area,
+}
+
+impl<'a> Module<'a> {
+    /// The module of `pin` generated into the crate of `area`.
+    pub fn new(pin: &'a ApiPin, area: &'a Area) -> Self {
+        Module { pin, area }
+    }
+
+    /// The name of the emitted test module: the crate's (`astro_platform`), followed by the
+    /// pin's feature when it has one (`astro_platform_v1beta1`).
+    pub fn ident(&self) -> Ident {
+        let krate = naming::snake(&self.area.crate_dir);
+        match &self.pin.feature {
+            Some(feature) => format_ident!("{krate}_{}", naming::snake(feature)),
+            None => format_ident!("{krate}"),
+        }
+    }
+
+    /// The Rust path of the generated module (`astro_platform`, `astro_platform::v1beta1`).
+    fn path(&self) -> TokenStream {
+        let krate = format_ident!("{}", naming::snake(&self.area.crate_dir));
+        match &self.pin.feature {
+            Some(feature) => {
+                let feature = format_ident!("{}", naming::snake(feature));
+                quote!(#krate::#feature)
+            }
+            None => quote!(#krate),
+        }
+    }
+}
+
+/// The test module of one generated module: a test per operation and variant, and `COVERED`.
+/// `document` is the whole pinned document; the module tests its area's operations.
 pub fn api_module(
-    pin: &ApiPin,
+    module: &Module,
     document: &Document,
     setters: &Setters,
 ) -> Result<TokenStream, String> {
-    let module = format_ident!("{}", naming::snake(&pin.name));
-    let krate = format_ident!("{}", pin.crate_dir.replace('-', "_"));
+    let pin = module.pin;
+    let name = module.ident();
+    let path = module.path();
     let api_name = &pin.name;
     let base_path = base_path(document, pin);
+    let version_header = match &pin.version_header {
+        Some(header) => {
+            let version = document.info_version();
+            quote!(Some((#header, #version)))
+        }
+        None => quote!(None),
+    };
+    let document = &document.select_area(module.area);
     let mut tests = Vec::new();
     let mut ids = Vec::new();
     for operation in document.operations() {
@@ -95,7 +148,7 @@ pub fn api_module(
         }
         for (variant, body) in cases {
             tests.push(
-                case(document, &operation, setters, variant, body)
+                case(module, document, &operation, setters, variant, body)
                     .map_err(|e| format!("{} operation {}: {e}", pin.name, operation.id))?,
             );
         }
@@ -103,10 +156,10 @@ pub fn api_module(
         ids.push(operation.id.clone());
     }
     Ok(quote! {
-        /// Conformance tests of the generated client of this API.
-        pub mod #module {
+        /// Conformance tests of one generated module.
+        pub mod #name {
             #[allow(unused_imports)]
-            use #krate as api;
+            use #path as api;
             #[allow(unused_imports)]
             use api::types;
 
@@ -114,6 +167,7 @@ pub fn api_module(
             pub const API: ::astro_conformance::Api = ::astro_conformance::Api {
                 name: #api_name,
                 base_path: #base_path,
+                version_header: #version_header,
             };
 
             /// The operation ids these tests cover.
@@ -195,6 +249,7 @@ fn body_shapes(document: &Document, operation: &Operation) -> Vec<Option<BodySha
 }
 
 fn case(
+    module: &Module,
     document: &Document,
     operation: &Operation,
     setters: &Setters,
@@ -239,7 +294,7 @@ fn case(
                 ));
             }
         }
-        calls.push(setter_call(&setter, ty, &parameter.name, &value)?);
+        calls.push(setter_call(module, &setter, ty, &parameter.name, &value)?);
         used.push(setter);
     }
     let skip_body = !variant.all_parameters() && !operation.request_body_required;
@@ -260,6 +315,7 @@ fn case(
                 .transpose()
                 .map_err(|e| format!("body member type: {e}"))?;
             calls.push(setter_call(
+                module,
                 "body",
                 member_type.as_ref().unwrap_or(ty),
                 "request body",
@@ -284,7 +340,14 @@ fn case(
             let (served, decoded) = (served.to_string(), decoded.to_string());
             (quote!(Some(#served)), quote!(Some(#decoded)))
         }
+        None if operation.success_binary => (quote!(Some(#BINARY_BODY)), quote!(None)),
         None => (quote!(None), quote!(None)),
+    };
+    let content_type = success_content_type(document, operation);
+    let check = if operation.success_binary {
+        quote!(check_bytes)
+    } else {
+        quote!(check)
     };
     let suffix = variant.suffix();
     let member = body_shape
@@ -310,16 +373,37 @@ fn case(
                 body: #body,
                 status: #status,
                 response: #response,
+                content_type: #content_type,
                 decoded: #decoded,
             };
             let server = case.serve().await;
             let client = client(&server);
             let call = client.#method() #( #calls )*;
             case.check_constants(&call);
-            let output = ::astro_api_core::Call::call(call).await;
-            case.check(&server, output).await;
+            let output = call.call().await;
+            case.#check(&server, output).await;
         }
     })
+}
+
+/// The body served for a success response that is not JSON (bytes that are not JSON either).
+const BINARY_BODY: &str = "\u{1f}conformance: not JSON\n";
+
+/// The content type of the operation's success response in the document; JSON when it has
+/// none.
+fn success_content_type(document: &Document, operation: &Operation) -> String {
+    let escaped = operation.path.replace('~', "~0").replace('/', "~1");
+    let pointer = format!(
+        "/paths/{escaped}/{}/responses/{}/content",
+        operation.method.to_lowercase(),
+        operation.success_status
+    );
+    document
+        .value()
+        .pointer(&pointer)
+        .and_then(Value::as_object)
+        .and_then(|content| content.keys().next().cloned())
+        .unwrap_or_else(|| "application/json".to_string())
 }
 
 /// A test that calls the operation with nothing set: it must fail before sending, naming a
@@ -345,20 +429,23 @@ fn refusal_case(operation: &Operation) -> Option<TokenStream> {
         async fn #test() {
             let server = ::wiremock::MockServer::start().await;
             let client = client(&server);
-            let result = ::astro_api_core::Call::call(client.#method()).await;
+            let result = client.#method().call().await;
             ::astro_conformance::check_refused(&server, #id, result, &[ #( #required ),* ]).await;
         }
     })
 }
 
-/// `.setter(typed::<T>("what", "json"))`, with `T` the exact type the setter converts to.
+/// `.setter(typed::<T>("what", "json"))`, with `T` the exact type the setter converts to
+/// (its `crate::` paths, such as `crate::v1beta1::enums::X`, made paths of the module's crate).
 fn setter_call(
+    module: &Module,
     setter: &str,
     ty: &syn::Type,
     what: &str,
     value: &Value,
 ) -> Result<TokenStream, String> {
-    let text = quote!(#ty).to_string().replace("crate ::", "api ::");
+    let krate = format!(":: {} ::", naming::snake(&module.area.crate_dir));
+    let text = quote!(#ty).to_string().replace("crate ::", &krate);
     let ty: syn::Type = syn::parse_str(&text).map_err(|e| {
         format!("setter `{setter}` has a type this suite cannot name ({text}): {e}")
     })?;

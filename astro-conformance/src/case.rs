@@ -13,14 +13,22 @@ use crate::client::TOKEN;
 use crate::json::same_json;
 use crate::percent;
 
-/// One API: its name in the pins file and the path its generated client is based at.
+/// One API: its name in the pins file, the path its generated client is based at, and the
+/// version header every request must carry.
 #[derive(Debug, Clone, Copy)]
 pub struct Api {
-    /// The pinned name (`platform`).
+    /// The pinned name (`astro`, `platform`).
     pub name: &'static str,
-    /// The path of the API below the host (`/platform/v1beta1`).
+    /// The path of the API below the host (`/v1`, `/platform/v1beta1`).
     pub base_path: &'static str,
+    /// The header that pins the API's minor version and the pinned document's version
+    /// (`("X-API-Version", "1.0")`); `None` when the API has no such header, and then no
+    /// request may carry one.
+    pub version_header: Option<(&'static str, &'static str)>,
 }
+
+/// The header v1 uses to pin a minor version, checked absent on APIs without one.
+const VERSION_HEADER: &str = "x-api-version";
 
 impl Api {
     /// The base URL of the API on a mock server.
@@ -48,8 +56,11 @@ pub struct Case {
     pub body: Option<&'static str>,
     /// The success status the server answers with.
     pub status: u16,
-    /// The JSON body the server answers with; `None` for an empty response.
+    /// The body the server answers with (JSON, unless `content_type` says otherwise); `None`
+    /// for an empty response.
     pub response: Option<&'static str>,
+    /// The content type of `response`.
+    pub content_type: &'static str,
     /// The JSON the decoded response must serialise back to (the response, less what the
     /// generated types cannot know); `None` for an empty response.
     pub decoded: Option<&'static str>,
@@ -61,7 +72,7 @@ impl Case {
         let server = MockServer::start().await;
         let mut template = ResponseTemplate::new(self.status);
         if let Some(body) = self.response {
-            template = template.set_body_raw(body.as_bytes().to_vec(), "application/json");
+            template = template.set_body_raw(body.as_bytes().to_vec(), self.content_type);
         }
         Mock::given(any())
             .respond_with(template)
@@ -70,11 +81,12 @@ impl Case {
         server
     }
 
-    /// Checks that the builder's `Call` constants (used for retries, rate limits and tracing)
-    /// name this operation, method and path.
+    /// Checks that the builder's operation-table entry (used for retries, rate limits and
+    /// tracing) names this operation, method and path.
     pub fn check_constants<B: Call>(&self, _builder: &B) {
+        let operation = B::OPERATION;
         assert_eq!(
-            (B::OPERATION_ID, B::METHOD, B::PATH),
+            (operation.id, operation.method, operation.path),
             (self.operation_id, self.method, self.path_template),
             "{} {}: the `Call` constants of the builder",
             self.api.name,
@@ -89,9 +101,35 @@ impl Case {
         server: &MockServer,
         output: Result<O, astro_api_core::Error>,
     ) {
+        let output = output.map(|value| self.check_output(&value));
+        self.check_exchange(server, output).await;
+    }
+
+    /// [`Case::check`] for an operation whose success body is not JSON: the bytes given back
+    /// must be the bytes served.
+    pub async fn check_bytes(
+        &self,
+        server: &MockServer,
+        output: Result<astro_api_core::Bytes, astro_api_core::Error>,
+    ) {
+        let served = self.response.unwrap_or_default().as_bytes();
+        let output = output.map(|bytes| match bytes.as_ref() == served {
+            true => Ok(()),
+            false => Err(format!(
+                "the bytes given back differ from those served: {bytes:?}"
+            )),
+        });
+        self.check_exchange(server, output).await;
+    }
+
+    async fn check_exchange(
+        &self,
+        server: &MockServer,
+        output: Result<Result<(), String>, astro_api_core::Error>,
+    ) {
         let mut problems = Vec::new();
         match output {
-            Ok(value) => problems.extend(self.check_output(&value).err()),
+            Ok(checked) => problems.extend(checked.err()),
             Err(error) => problems.push(format!("the call failed: {error} ({error:?})")),
         }
         let requests = server.received_requests().await.unwrap_or_default();
@@ -143,6 +181,7 @@ impl Case {
             problems.push(format!("query pairs {query:?}, expected {expected:?}"));
         }
         problems.extend(self.check_body(request).err());
+        problems.extend(self.check_version_header(request).err());
         let authorization = request
             .headers
             .get("authorization")
@@ -154,6 +193,26 @@ impl Case {
             ));
         }
         problems
+    }
+
+    /// The request must carry the API's version header with the pinned version, or no version
+    /// header at all on an API without one.
+    fn check_version_header(&self, request: &Request) -> Result<(), String> {
+        let (name, expected) = match self.api.version_header {
+            Some((name, version)) => (name, Some(version)),
+            None => (VERSION_HEADER, None),
+        };
+        let values: Vec<&str> = request
+            .headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap_or("<not text>"))
+            .collect();
+        match (expected, values.as_slice()) {
+            (Some(want), [got]) if *got == want => Ok(()),
+            (None, []) => Ok(()),
+            (want, got) => Err(format!("{name} header {got:?}, expected {want:?}")),
+        }
     }
 
     /// The received (encoded) path must be the base path plus the template, each `{name}`

@@ -1,9 +1,10 @@
 //! Fuzzing of response decoding, as property tests that run in `cargo test`.
 //!
-//! [`OPERATIONS`] lists every operation of the pinned specs (written by the build script from
-//! the specs, so a regenerated spec is covered without new code); each one with a success body
-//! has a decoder into its generated output type that goes through the same path as a real
-//! call ([`astro_api_core::finish`] after `serde_json`, as progenitor's generated code does).
+//! [`OPERATIONS`] lists every operation of the pinned documents (the v1 document by default,
+//! and the v1beta1 ones with the `v1beta1` feature), written by the build script from the
+//! documents, so a regenerated document is covered without new code; each one with a JSON
+//! success body has a decoder into its generated output type that goes through the same path as a real
+//! call (`astro_api_core::__private::finish` after `serde_json`, as progenitor's generated code does).
 //! The error path is fuzzed through [`astro_api_core::Error::from_response`], the runtime's
 //! capture of a non-success response.
 //!
@@ -34,15 +35,19 @@ use serde::de::DeserializeOwned;
 /// Decodes a success body of the operation named by its first argument.
 pub type Decoder = fn(&'static str, &[u8]) -> Result<(), Error>;
 
-/// One operation of a pinned spec.
+/// One operation of a pinned document.
 #[derive(Clone, Copy, Debug)]
 pub struct Operation {
-    /// The API's name in `openapi/pins.toml` (`platform`, `iam`).
+    /// The API's name in `openapi/pins.toml` (`astro`, `platform`, `iam`).
     pub api: &'static str,
-    /// The operation id from the spec (`GetWorkspace`).
+    /// The generated module that has it (`astro_platform`, `astro_iam::v1beta1`).
+    pub module: &'static str,
+    /// The operation id from the document (`GetWorkspace`).
     pub id: &'static str,
+    /// The pinned document the module was generated from (YAML).
+    pub spec_yaml: &'static str,
     /// Decodes a success body into the operation's output type; `None` when the operation
-    /// documents no success body (its body is never read).
+    /// documents no JSON success body (its body is never decoded as JSON).
     pub decode: Option<Decoder>,
 }
 
@@ -51,21 +56,12 @@ impl Operation {
     pub fn decode(&self, body: &[u8]) -> Option<Result<(), Error>> {
         self.decode.map(|decode| decode(self.id, body))
     }
-
-    /// The pinned spec text of this operation's API.
-    pub fn spec_yaml(&self) -> &'static str {
-        match self.api {
-            "platform" => astro_platform::SPEC_YAML,
-            "iam" => astro_iam::SPEC_YAML,
-            other => panic!("astro-fuzz does not depend on the crate of the {other} API"),
-        }
-    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/decoders.rs"));
 
 /// Decodes `body` into `T` the way a generated operation does (`serde_json`, then
-/// [`astro_api_core::finish`], which names the failing field).
+/// `astro_api_core::__private::finish`, which names the failing field).
 pub fn decode_as<T: DeserializeOwned>(
     operation_id: &'static str,
     body: &[u8],
@@ -81,5 +77,5 @@ pub fn decode_as<T: DeserializeOwned>(
             cause,
         )),
     };
-    astro_api_core::finish::<T>(operation_id, result).map(drop)
+    astro_api_core::__private::finish::<T>(operation_id, result).map(drop)
 }

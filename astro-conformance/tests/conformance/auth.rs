@@ -1,7 +1,6 @@
 //! Bearer tokens reach the server for both APIs, and never show in `Debug` output. (Every
 //! emitted operation test also checks the header, sent by the caller's `reqwest::Client`.)
 
-use astro_api_core::Call;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -29,12 +28,12 @@ async fn a_token_on_the_callers_http_client_reaches_both_apis_and_stays_out_of_d
         .mount(&server)
         .await;
     let platform = astro_platform::Client::new_with_client(
-        &super::platform::API.base_url(&server),
+        &super::astro_platform::API.base_url(&server),
         astro_conformance::http_client(),
         astro_conformance::runtime(),
     );
     let iam = astro_iam::Client::new_with_client(
-        &super::iam::API.base_url(&server),
+        &super::astro_iam::API.base_url(&server),
         astro_conformance::http_client(),
         astro_conformance::runtime(),
     );
@@ -76,12 +75,12 @@ async fn a_token_given_to_the_runtime_reaches_both_apis_and_stays_out_of_debug_o
         .expect("a plain token is a valid header value")
         .build();
     let platform = astro_platform::Client::new_with_client(
-        &super::platform::API.base_url(&server),
+        &super::astro_platform::API.base_url(&server),
         reqwest::Client::new(),
         runtime.clone(),
     );
     let iam = astro_iam::Client::new_with_client(
-        &super::iam::API.base_url(&server),
+        &super::astro_iam::API.base_url(&server),
         reqwest::Client::new(),
         runtime.clone(),
     );

@@ -2,7 +2,7 @@
 //! `Error`, the gateway's plain text, an HTML page), the caller gets one `astro_api_core::Error`
 //! with the status and what the body said. These guard the runtime's error capture.
 
-use astro_api_core::{Call, Error, ErrorKind};
+use astro_api_core::{Error, ErrorKind};
 use astro_spec::Document;
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -19,12 +19,15 @@ async fn errors_of_both_apis(template: ResponseTemplate) -> Vec<Error> {
     let http = astro_conformance::http_client;
     let runtime = astro_conformance::runtime;
     let platform = astro_platform::Client::new_with_client(
-        &super::platform::API.base_url(&server),
+        &super::astro_platform::API.base_url(&server),
         http(),
         runtime(),
     );
-    let iam =
-        astro_iam::Client::new_with_client(&super::iam::API.base_url(&server), http(), runtime());
+    let iam = astro_iam::Client::new_with_client(
+        &super::astro_iam::API.base_url(&server),
+        http(),
+        runtime(),
+    );
     let results = vec![
         platform
             .get_workspace()

@@ -5,5 +5,6 @@ mod alternatives;
 mod auth;
 mod coverage;
 mod errors;
+mod path_parameters;
 
 include!(concat!(env!("OUT_DIR"), "/cases.rs"));
