@@ -11,8 +11,8 @@ pub mod v1beta1;
 
 pub use astro_api_core::pagination;
 pub use astro_api_core::{
-    Api, ApiVersion, Call, ClientInfo, Error, ErrorKind, Operation, Page, Pager, Paginate,
-    Paginated, RateLimits, ResponseValue, RetryPolicy,
+    Api, ApiVersion, Call, ClientInfo, Error, ErrorKind, FieldError, Operation, Page, Pager,
+    Paginate, Paginated, RateLimits, ResponseValue, RetryPolicy,
 };
 pub use builder::ClientBuilder;
 pub use client::{Client, Org};

@@ -64,7 +64,21 @@ struct Details {
     body_excerpt: Option<String>,
     decode_path: Option<String>,
     retry_after: Option<std::time::Duration>,
+    field_errors: Vec<FieldError>,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+/// One failed validation constraint of a request, as v1's JSON error body lists them in
+/// `fieldErrors` (400 answers to requests the service refused).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FieldError {
+    /// The request field, as the service names it.
+    pub field: String,
+    /// The constraint's code.
+    pub code: String,
+    /// What is wrong with the field.
+    pub message: String,
 }
 
 impl Error {
@@ -79,11 +93,18 @@ impl Error {
             body_excerpt: None,
             decode_path: None,
             retry_after: None,
+            field_errors: Vec::new(),
             source: None,
         };
         Self {
             details: Box::new(details),
         }
+    }
+
+    /// The request fields the service refused, from the JSON error body's `fieldErrors` (empty
+    /// when the body has none).
+    pub fn field_errors(&self) -> &[FieldError] {
+        &self.details.field_errors
     }
 
     /// An error for arguments that cannot make a valid request; `message` names what is wrong.
@@ -231,6 +252,7 @@ impl Error {
             ))));
         }
         error.details.retry_after = response_meta::retry_after(&captured.headers);
+        error.details.field_errors = json.as_ref().map(field_errors).unwrap_or_default();
         error
     }
 
@@ -400,6 +422,29 @@ fn excerpt(text: &str, max: usize) -> String {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_string(),
     }
+}
+
+/// The `fieldErrors` of a JSON error body; entries without a string `field` are skipped, and
+/// a missing `code` or `message` reads as empty.
+fn field_errors(json: &serde_json::Value) -> Vec<FieldError> {
+    let text = |entry: &serde_json::Value, name: &str| {
+        entry
+            .get(name)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    json.get("fieldErrors")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.get("field").is_some_and(serde_json::Value::is_string))
+        .map(|entry| FieldError {
+            field: text(entry, "field"),
+            code: text(entry, "code"),
+            message: text(entry, "message"),
+        })
+        .collect()
 }
 
 #[cfg(test)]

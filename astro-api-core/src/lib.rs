@@ -47,7 +47,7 @@ mod runtime;
 pub use body_limit::BodyTooLarge;
 pub use bytes::Bytes;
 pub use call::Call;
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, FieldError};
 pub use limits::RateLimits;
 pub use operation::{Api, ApiVersion, Operation};
 pub use pagination::{Page, Pager, Paginate, Paginated};

@@ -43,6 +43,43 @@ async fn astros_json_error_keeps_status_message_request_id_and_body() {
 }
 
 #[tokio::test]
+async fn v1_field_errors_are_kept() {
+    let error = error_for(json(
+        400,
+        serde_json::json!({
+            "message": "invalid request",
+            "requestId": "req-fields",
+            "statusCode": 400,
+            "fieldErrors": [
+                {"field": "name", "code": "required", "message": "name is required"},
+                {"field": "limit", "code": "max", "message": "at most 1000"},
+                {"code": "no field"}
+            ]
+        }),
+    ))
+    .await;
+    let fields: Vec<(&str, &str, &str)> = error
+        .field_errors()
+        .iter()
+        .map(|f| (f.field.as_str(), f.code.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("name", "required", "name is required"),
+            ("limit", "max", "at most 1000")
+        ]
+    );
+    assert_eq!(error.message(), "invalid request");
+    assert!(
+        error_for(json(403, serde_json::json!({"message": "no"})))
+            .await
+            .field_errors()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
 async fn the_gateways_plain_text_keeps_status_message_and_header_request_id() {
     let error = error_for(response(
         401,
