@@ -14,10 +14,11 @@
 //!    `oneOf`/`anyOf` refuses unknown properties, so that the generated untagged enum picks the
 //!    alternative whose fields a JSON value actually has, instead of the first one whose required
 //!    fields are present (which would silently drop the rest).
-//! 5. [`optional_request_arrays`]: an optional array property of a schema that requests use is
-//!    made nullable, so it is generated as `Option<Vec<T>>`: `None` leaves it out of the
-//!    request, and `Some(vec![])` sends `[]`. (A plain `Vec` would leave an empty list out, and
-//!    for an update that replaces a set, absent and empty mean different things.)
+//! 5. [`optional_request_collections`]: an optional array or free-form map property of a schema
+//!    that requests use is made nullable, so it is generated as `Option<Vec<T>>` or
+//!    `Option<Map>`: `None` leaves it out of the request, and `Some(vec![])` sends `[]` (`{}` for
+//!    a map). (A plain `Vec` or map would leave an empty one out, and for an update that
+//!    replaces a set, absent and empty mean different things.)
 //! 6. [`crate::enums::lift_inline_enums`]: every string enum becomes a named schema, generated
 //!    as an open enum.
 
@@ -45,7 +46,7 @@ pub fn prepare(document: &Document) -> Prepared {
     keep_success_responses(&mut value);
     relax_absent_scalars(&mut value);
     close_request_alternatives(&mut value);
-    optional_request_arrays(&mut value);
+    optional_request_collections(&mut value);
     let enums = enums::lift_inline_enums(&mut value);
     Prepared {
         document: value,
@@ -139,8 +140,9 @@ pub fn close_request_alternatives(value: &mut Value) {
     }
 }
 
-/// Makes the optional array properties of request-side schemas nullable (see the module docs).
-pub fn optional_request_arrays(value: &mut Value) {
+/// Makes the optional array and free-form map properties of request-side schemas nullable (see
+/// the module docs).
+pub fn optional_request_collections(value: &mut Value) {
     let (_, request_side) = schema_sides(value);
     let Some(schemas) = value
         .pointer_mut("/components/schemas")
@@ -164,11 +166,26 @@ pub fn optional_request_arrays(value: &mut Value) {
             continue;
         };
         for (property, sub) in properties.iter_mut() {
-            let is_array = sub.get("type").and_then(Value::as_str) == Some("array");
-            if is_array && !required.contains(property) {
+            if is_collection(sub) && !required.contains(property) {
                 sub["nullable"] = Value::Bool(true);
             }
         }
+    }
+}
+
+/// Whether an inline schema is an array, or an object whose only members are free-form
+/// (`additionalProperties`, no `properties`): the kinds generated as a collection that
+/// serialises nothing when empty.
+fn is_collection(schema: &Value) -> bool {
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => true,
+        Some("object") => {
+            schema.get("properties").is_none()
+                && schema
+                    .get("additionalProperties")
+                    .is_some_and(|extra| extra.is_object() || extra == &Value::Bool(true))
+        }
+        _ => false,
     }
 }
 
@@ -285,14 +302,16 @@ mod tests {
     }
 
     #[test]
-    fn optional_request_arrays_become_nullable() {
+    fn optional_request_collections_become_nullable() {
         let mut value = doc();
         value["components"]["schemas"]["Req"]["properties"]["tags"] =
             json!({"type": "array", "items": {"type": "string"}});
+        value["components"]["schemas"]["Req"]["properties"]["extra"] =
+            json!({"type": "object", "additionalProperties": {"type": "string"}});
         value["components"]["schemas"]["Req"]["properties"]["ids"] =
             json!({"type": "array", "items": {"type": "string"}});
         value["components"]["schemas"]["Req"]["required"] = json!(["name", "ids"]);
-        optional_request_arrays(&mut value);
+        optional_request_collections(&mut value);
         let req = value.pointer("/components/schemas/Req/properties").unwrap();
         assert_eq!(req["tags"]["nullable"], json!(true));
         assert!(
