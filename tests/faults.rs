@@ -346,26 +346,6 @@ async fn every_fault_sequence_up_to_three_keeps_calls_safe() {
     assert!(lost_deletes_reported_as_success > 0);
 }
 
-#[tokio::test]
-async fn a_delete_whose_success_was_lost_reports_success_not_404() {
-    let world = Arc::new(Mutex::new(World {
-        exists: true,
-        faults: VecDeque::from([Fault::ResetAfterSend]),
-        ..World::default()
-    }));
-    let shared = world.clone();
-    let server = RawServer::start(move |request| handle(&shared, request)).await;
-    let client = common::client(server.url());
-    call(Op::Delete, &client).await.unwrap();
-    let requests = server.requests();
-    assert_eq!(requests.len(), 2);
-    assert!(requests.iter().all(|r| r.method == "DELETE"));
-    assert_eq!(world.lock().unwrap().deletes, 1);
-    // Without a lost response, a 404 stays a 404.
-    let error = call(Op::Delete, &client).await.unwrap_err();
-    assert!(error.is_not_found(), "{error:?}");
-}
-
 /// Concurrent callers of every method class, with 429s and 503s injected: the arrivals at the
 /// server never exceed the client's limit in any one-second window of (virtual) time.
 #[tokio::test(start_paused = true)]

@@ -1,5 +1,6 @@
-//! The token stays secret: not sent to other hosts, and sent where it belongs. (Logs are
-//! checked in `trace_logs.rs`, a binary of its own so its subscriber sees every callsite.)
+//! The token stays secret: not sent to other hosts, and sent where it belongs; and the facade's
+//! user agent. (Logs are checked in `token_secrecy.rs`, a binary of its own so its subscriber
+//! sees every callsite.)
 
 mod common;
 
@@ -52,15 +53,13 @@ async fn a_same_origin_redirect_is_followed_with_the_token() {
     client.org("org-1").list_workspaces().call().await.unwrap();
 }
 
+/// The facade's own default user agent (the runtime's default, and a caller's bearer token and
+/// user agent, are tested in `astro-api-core/tests/requests.rs`).
 #[tokio::test]
-async fn requests_carry_the_user_agent_and_the_bearer_token() {
+async fn requests_carry_the_facades_user_agent() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(header("user-agent", astro_api::USER_AGENT))
-        .and(header(
-            "authorization",
-            format!("Bearer {}", common::TOKEN).as_str(),
-        ))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(common::workspaces_page(vec![], 0, 20, 0)),
         )
