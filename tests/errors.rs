@@ -2,7 +2,7 @@
 //! of a decode error. (What an error keeps for each kind of body is tested in
 //! `astro-api-core/tests/errors.rs`.)
 
-mod common;
+mod support;
 
 use astro_api::ErrorKind;
 use wiremock::matchers::{method, path};
@@ -17,7 +17,7 @@ async fn get_workspace_with(response: ResponseTemplate) -> astro_api::Error {
         .respond_with(response)
         .mount(&server)
         .await;
-    let client = common::client(&server.uri());
+    let client = support::client(&server.uri());
     client
         .default_org()
         .unwrap()
@@ -52,7 +52,7 @@ async fn a_new_tokens_secret_stays_out_of_a_decode_error() {
         )
         .mount(&server)
         .await;
-    let client = common::client(&server.uri());
+    let client = support::client(&server.uri());
     let error = client
         .org("org-1")
         .create_api_token()

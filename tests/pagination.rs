@@ -1,6 +1,6 @@
 //! Lazy pagination: request counts, laziness, stop conditions and filters.
 
-mod common;
+mod support;
 
 use astro_api::Paginate;
 use futures::StreamExt;
@@ -26,10 +26,10 @@ impl Respond for Honest {
         let offset = query("offset").unwrap_or(0);
         let limit = query("limit").unwrap_or(20);
         let items = (offset..(offset + limit).min(self.total))
-            .map(common::workspace)
+            .map(support::workspace)
             .collect();
         ResponseTemplate::new(200)
-            .set_body_json(common::workspaces_page(items, offset, limit, self.total))
+            .set_body_json(support::workspaces_page(items, offset, limit, self.total))
     }
 }
 
@@ -41,7 +41,7 @@ async fn seven_items_in_pages_of_three_take_three_requests_and_none_before_polli
         .respond_with(Honest { total: 7 })
         .mount(&server)
         .await;
-    let org = common::client(&server.uri()).org("org-1");
+    let org = support::client(&server.uri()).org("org-1");
     let stream = org.list_workspaces().pager().page_size(3).items();
     tokio::task::yield_now().await;
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -66,15 +66,16 @@ async fn seven_items_in_pages_of_three_take_three_requests_and_none_before_polli
 #[tokio::test]
 async fn a_server_that_ignores_offset_does_not_loop() {
     let server = MockServer::start().await;
-    let first_page: Vec<_> = (0..3).map(common::workspace).collect();
+    let first_page: Vec<_> = (0..3).map(support::workspace).collect();
     Mock::given(method("GET"))
         .and(path(LIST_PATH))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(common::workspaces_page(first_page, 0, 3, 10)),
+            ResponseTemplate::new(200)
+                .set_body_json(support::workspaces_page(first_page, 0, 3, 10)),
         )
         .mount(&server)
         .await;
-    let client = common::client(&server.uri());
+    let client = support::client(&server.uri());
     let all = client
         .org("org-1")
         .list_workspaces()
@@ -97,7 +98,7 @@ async fn filters_and_sorts_carry_through_every_page() {
         .respond_with(Honest { total: 5 })
         .mount(&server)
         .await;
-    let client = common::client(&server.uri());
+    let client = support::client(&server.uri());
     let all = client
         .org("org-1")
         .list_workspaces()
@@ -118,11 +119,11 @@ async fn an_empty_page_ends_the_stream_and_errors_surface() {
     Mock::given(method("GET"))
         .and(path(LIST_PATH))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(common::workspaces_page(vec![], 0, 100, 50)),
+            ResponseTemplate::new(200).set_body_json(support::workspaces_page(vec![], 0, 100, 50)),
         )
         .mount(&server)
         .await;
-    let client = common::client(&server.uri());
+    let client = support::client(&server.uri());
     assert!(
         client
             .org("org-1")
@@ -138,7 +139,7 @@ async fn an_empty_page_ends_the_stream_and_errors_surface() {
         .respond_with(ResponseTemplate::new(403).set_body_string("RBAC: access denied"))
         .mount(&failing)
         .await;
-    let client = common::client(&failing.uri());
+    let client = support::client(&failing.uri());
     let error = client
         .org("org-1")
         .list_workspaces()
@@ -157,7 +158,7 @@ async fn page_size_is_clamped_to_the_operations_maximum() {
         .respond_with(Honest { total: 2 })
         .mount(&server)
         .await;
-    let client = common::client(&server.uri());
+    let client = support::client(&server.uri());
     let all = client
         .org("org-1")
         .list_workspaces()

@@ -1,7 +1,7 @@
 //! What the facade puts on the wire for inputs whose meaning depends on the shape: an empty
 //! list set by the caller, and path parameters that URL parsing would read as path steps.
 
-mod common;
+mod support;
 
 use astro_api::ErrorKind;
 use astro_api::iam::types::UpdateUserRolesRequest;
@@ -27,7 +27,7 @@ async fn sent_body(server: &MockServer) -> Value {
 #[tokio::test]
 async fn an_empty_list_the_caller_sets_is_sent_and_an_unset_one_is_not() {
     let server = roles_server().await;
-    let org = common::client(&server.uri()).org("org-1");
+    let org = support::client(&server.uri()).org("org-1");
     let cleared = UpdateUserRolesRequest::builder()
         .deployment_roles(Some(Vec::new()))
         .organization_role(Some("ORGANIZATION_MEMBER".to_string()));
@@ -46,7 +46,7 @@ async fn an_empty_list_the_caller_sets_is_sent_and_an_unset_one_is_not() {
 #[tokio::test]
 async fn path_parameters_that_would_change_the_path_are_refused_before_sending() {
     let server = roles_server().await;
-    let client = common::client(&server.uri());
+    let client = support::client(&server.uri());
     for bad in ["", ".", ".."] {
         let error = client.org(bad).list_workspaces().call().await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");

@@ -2,7 +2,7 @@
 //! user agent. (Logs are checked in `token_secrecy.rs`, a binary of its own so its subscriber
 //! sees every callsite.)
 
-mod common;
+mod support;
 
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -22,7 +22,7 @@ async fn a_redirect_to_another_host_is_not_followed() {
         )
         .mount(&server)
         .await;
-    let client = common::client(&server.uri());
+    let client = support::client(&server.uri());
     let error = client
         .org("org-1")
         .list_workspaces()
@@ -36,12 +36,12 @@ async fn a_redirect_to_another_host_is_not_followed() {
 #[tokio::test]
 async fn a_same_origin_redirect_is_followed_with_the_token() {
     let server = MockServer::start().await;
-    let bearer = format!("Bearer {}", common::TOKEN);
+    let bearer = format!("Bearer {}", support::TOKEN);
     Mock::given(method("GET"))
         .and(wiremock::matchers::path("/moved"))
         .and(header("authorization", bearer.as_str()))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(common::workspaces_page(vec![], 0, 20, 0)),
+            ResponseTemplate::new(200).set_body_json(support::workspaces_page(vec![], 0, 20, 0)),
         )
         .mount(&server)
         .await;
@@ -49,7 +49,7 @@ async fn a_same_origin_redirect_is_followed_with_the_token() {
         .respond_with(ResponseTemplate::new(307).insert_header("location", "/moved"))
         .mount(&server)
         .await;
-    let client = common::client(&server.uri());
+    let client = support::client(&server.uri());
     client.org("org-1").list_workspaces().call().await.unwrap();
 }
 
@@ -61,11 +61,11 @@ async fn requests_carry_the_facades_user_agent() {
     Mock::given(method("GET"))
         .and(header("user-agent", astro_api::USER_AGENT))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(common::workspaces_page(vec![], 0, 20, 0)),
+            ResponseTemplate::new(200).set_body_json(support::workspaces_page(vec![], 0, 20, 0)),
         )
         .mount(&server)
         .await;
-    let client = common::client(&server.uri());
+    let client = support::client(&server.uri());
     client.org("org-1").list_workspaces().call().await.unwrap();
     assert!(astro_api::USER_AGENT.starts_with("astro-api-rs/"));
 }

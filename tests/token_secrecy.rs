@@ -5,7 +5,6 @@
 //! refused connection and the client's own rate limit. Alone in its binary, with a global TRACE
 //! subscriber, so that every callsite (the runtime's, reqwest's, hyper's) is seen.
 
-mod common;
 mod support;
 
 use std::time::Duration;
@@ -72,9 +71,9 @@ fn panic_message(result: Result<(), Error>) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_error_path_leaks_the_token() {
-    let captured = common::capture_all_logs();
+    let captured = support::capture_all_logs();
 
-    let workspace = common::workspace(1);
+    let workspace = support::workspace(1);
     let mut outcomes: Vec<Result<(), Error>> = Vec::new();
 
     // Redirects: to another origin (refused) and within the origin (followed).
@@ -85,7 +84,7 @@ async fn no_error_path_leaks_the_token() {
         ResponseTemplate::new(500),
     ])
     .await;
-    let client = common::client(&server.uri());
+    let client = support::client(&server.uri());
     outcomes.push(get(&client).await);
     outcomes.push(get(&client).await);
 
@@ -97,7 +96,7 @@ async fn no_error_path_leaks_the_token() {
     ])
     .await;
     let client = Client::builder()
-        .token(common::TOKEN)
+        .token(support::TOKEN)
         .base_url(server.url())
         .rate_limits(None)
         .timeout(Duration::from_secs(1))
@@ -113,13 +112,13 @@ async fn no_error_path_leaks_the_token() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let closed = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let client = common::client(&closed);
+    let client = support::client(&closed);
     outcomes.push(create(&client).await);
 
     // Throttled by the client's own rate limit.
     let server = wiremock(vec![ResponseTemplate::new(200).set_body_json(&workspace)]).await;
     let client = Client::builder()
-        .token(common::TOKEN)
+        .token(support::TOKEN)
         .base_url(server.uri())
         .rate_limits(Some(astro_api::RateLimits::per_second(20, 1, 1)))
         .build()

@@ -2,7 +2,7 @@
 //! and whatever URLs a response contains), plain `http` is refused except for loopback, and
 //! TLS is rustls with no OpenSSL anywhere in the dependency graph.
 
-mod common;
+mod support;
 
 use astro_api::{Client, ClientBuilder};
 use serde_json::json;
@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 async fn elsewhere() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(common::workspace(1)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(support::workspace(1)))
         .mount(&server)
         .await;
     server
@@ -24,7 +24,7 @@ fn carries_token(requests: &[Request]) -> bool {
     requests.iter().any(|r| {
         r.headers
             .values()
-            .any(|v| String::from_utf8_lossy(v.as_bytes()).contains(common::TOKEN))
+            .any(|v| String::from_utf8_lossy(v.as_bytes()).contains(support::TOKEN))
     })
 }
 
@@ -65,7 +65,7 @@ async fn no_redirect_to_another_origin_is_followed() {
                     .respond_with(ResponseTemplate::new(status).insert_header("location", target))
                     .mount(&server)
                     .await;
-                let client = common::client(&server.uri());
+                let client = support::client(&server.uri());
                 let error = call(op, &client).await.unwrap_err();
                 assert_eq!(
                     error.status().map(|s| s.as_u16()),
@@ -91,7 +91,7 @@ async fn with_the_callers_http_client_a_cross_origin_redirect_drops_the_token() 
         .await;
     // reqwest's default policy follows redirects; it strips credentials across origins.
     let client = Client::builder()
-        .token(common::TOKEN)
+        .token(support::TOKEN)
         .base_url(server.uri())
         .rate_limits(None)
         .http_client(reqwest::Client::new())
@@ -114,13 +114,13 @@ async fn absolute_urls_in_responses_are_never_fetched() {
     let other = elsewhere().await;
     let server = MockServer::start().await;
     let lure = |id: usize| {
-        let mut item = common::workspace(id);
+        let mut item = support::workspace(id);
         item["next"] = json!(format!("{}/next", other.uri()));
         item["self"] = json!(format!("{}/v1/x", other.uri()));
         item
     };
     for (offset, items) in [(0, vec![lure(1), lure(2)]), (2, vec![lure(3)])] {
-        let mut page = common::workspaces_page(items, offset, 2, 3);
+        let mut page = support::workspaces_page(items, offset, 2, 3);
         page["nextPageUrl"] = json!(format!("{}/page2", other.uri()));
         Mock::given(method("GET"))
             .and(query_param("offset", offset.to_string()))
@@ -133,7 +133,7 @@ async fn absolute_urls_in_responses_are_never_fetched() {
             .mount(&server)
             .await;
     }
-    let client = common::client(&server.uri());
+    let client = support::client(&server.uri());
     let all = client
         .org("org-1")
         .list_workspaces()
