@@ -5,35 +5,25 @@
 mod support;
 
 use astro_api::ErrorKind;
+use support::Mocked;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
-const WORKSPACE_PATH: &str = "/v1/organizations/org-1/workspaces/ws-1";
-
-async fn get_workspace_with(response: ResponseTemplate) -> astro_api::Error {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(WORKSPACE_PATH))
-        .respond_with(response)
-        .mount(&server)
-        .await;
-    let client = support::client(&server.uri());
-    client
-        .default_org()
-        .unwrap()
+#[tokio::test]
+async fn a_calls_error_names_the_spec_operation() {
+    let mocked = Mocked::mounting([Mock::given(method("GET"))
+        .and(path("/v1/organizations/org-1/workspaces/ws-1"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({
+            "message": "workspace not found", "requestId": "req-404", "statusCode": 404
+        })))])
+    .await;
+    let error = mocked
+        .org()
         .get_workspace()
         .workspace_id("ws-1")
         .call()
         .await
-        .unwrap_err()
-}
-
-#[tokio::test]
-async fn a_calls_error_names_the_spec_operation() {
-    let error = get_workspace_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({
-        "message": "workspace not found", "requestId": "req-404", "statusCode": 404
-    })))
-    .await;
+        .unwrap_err();
     assert_eq!(error.operation(), Some("GetWorkspace"));
     assert_eq!(
         error.to_string(),
@@ -43,18 +33,16 @@ async fn a_calls_error_names_the_spec_operation() {
 
 #[tokio::test]
 async fn a_new_tokens_secret_stays_out_of_a_decode_error() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("content-type", "application/json")
-                .set_body_string(r#"{"id":"tok-1","name":"ci","token":"eyJhbGciOi.secret-value.sig","createdAt":"#),
-        )
-        .mount(&server)
-        .await;
-    let client = support::client(&server.uri());
-    let error = client
-        .org("org-1")
+    let mocked = Mocked::serving(
+        ResponseTemplate::new(200)
+            .insert_header("content-type", "application/json")
+            .set_body_string(
+                r#"{"id":"tok-1","name":"ci","token":"eyJhbGciOi.secret-value.sig","createdAt":"#,
+            ),
+    )
+    .await;
+    let error = mocked
+        .org()
         .create_api_token()
         .body(
             astro_api::iam::types::CreateApiTokenRequest::builder()

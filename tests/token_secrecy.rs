@@ -10,29 +10,12 @@ mod support;
 use std::time::Duration;
 
 use astro_api::{Client, Error};
+use support::Mocked;
 use support::raw::{self, RawServer, Reply};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 /// The distinctive part of the token: any copy of it, whole or cut, contains this.
 const SECRET_PART: &str = "9f8e7d6c5b4a";
-
-async fn wiremock(responses: Vec<ResponseTemplate>) -> MockServer {
-    let server = MockServer::start().await;
-    let count = responses.len();
-    for (index, response) in responses.into_iter().enumerate() {
-        let mock = Mock::given(any())
-            .respond_with(response)
-            .with_priority(index as u8 + 1);
-        let mock = if index + 1 < count {
-            mock.up_to_n_times(1)
-        } else {
-            mock
-        };
-        mock.mount(&server).await;
-    }
-    server
-}
 
 async fn get(client: &Client) -> Result<(), Error> {
     client
@@ -77,16 +60,16 @@ async fn no_error_path_leaks_the_token() {
     let mut outcomes: Vec<Result<(), Error>> = Vec::new();
 
     // Redirects: to another origin (refused) and within the origin (followed).
-    let other = MockServer::start().await;
-    let server = wiremock(vec![
+    let other = Mocked::serving(ResponseTemplate::new(200)).await;
+    let mocked = Mocked::playing(vec![
         ResponseTemplate::new(307).insert_header("location", other.uri()),
         ResponseTemplate::new(302).insert_header("location", "/moved"),
         ResponseTemplate::new(500),
     ])
     .await;
-    let client = support::client(&server.uri());
-    outcomes.push(get(&client).await);
-    outcomes.push(get(&client).await);
+    outcomes.push(get(&mocked.client).await);
+    outcomes.push(get(&mocked.client).await);
+    assert!(other.requests().await.is_empty());
 
     // A stall, a body over the size limit, broken framing.
     let server = RawServer::script(vec![
@@ -116,7 +99,7 @@ async fn no_error_path_leaks_the_token() {
     outcomes.push(create(&client).await);
 
     // Throttled by the client's own rate limit.
-    let server = wiremock(vec![ResponseTemplate::new(200).set_body_json(&workspace)]).await;
+    let server = Mocked::serving(ResponseTemplate::new(200).set_body_json(&workspace)).await;
     let client = Client::builder()
         .token(support::TOKEN)
         .base_url(server.uri())
