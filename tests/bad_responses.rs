@@ -5,7 +5,6 @@
 //! well-formed HTTP, the raw TCP server of `support::raw` for resets, stalls and broken
 //! framing), how the client is tuned, and what the call must give.
 
-mod common;
 mod support;
 
 use std::time::Duration;
@@ -14,7 +13,7 @@ use astro_api::platform::types::{CreateWorkspaceRequest, UpdateWorkspaceRequest}
 use astro_api::{Client, ClientBuilder, Error, ErrorKind, RetryPolicy};
 use serde_json::{Value, json};
 use support::raw::{self, Accept, RawServer, Reply};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 /// The operation a case calls.
 #[derive(Clone, Copy, Debug)]
@@ -166,7 +165,7 @@ const JWT_401: &str = "Jwt is not in the form of Header.Payload.Signature";
 const RBAC_403: &str = "RBAC: access denied";
 
 fn workspace() -> Value {
-    common::workspace(1)
+    support::workspace(1)
 }
 
 /// `value` with the field at `pointer` set (added when absent).
@@ -201,7 +200,7 @@ fn error_json(status: u16, request_id: Option<&str>) -> ResponseTemplate {
 
 fn page(items: Vec<Value>) -> Value {
     let total = items.len();
-    common::workspaces_page(items, 0, 20, total)
+    support::workspaces_page(items, 0, 20, total)
 }
 
 fn partial_body_head(length: usize) -> Vec<u8> {
@@ -916,11 +915,7 @@ async fn run(case: Case) -> Result<(), String> {
             url
         }
         Serve::RedirectElsewhere(status) => {
-            let other = MockServer::start().await;
-            Mock::given(wiremock::matchers::any())
-                .respond_with(ok_json(&workspace()))
-                .mount(&other)
-                .await;
+            let other = support::Mocked::serving(ok_json(&workspace())).await.server;
             let redirect = ResponseTemplate::new(status)
                 .insert_header("location", format!("{}/v1/stolen", other.uri()));
             let url = mount(vec![redirect], &mut servers).await;
@@ -929,7 +924,7 @@ async fn run(case: Case) -> Result<(), String> {
         }
     };
     let builder = Client::builder()
-        .token(common::TOKEN)
+        .token(support::TOKEN)
         .base_url(&url)
         .rate_limits(None)
         .retry(
@@ -970,7 +965,7 @@ async fn run(case: Case) -> Result<(), String> {
         (Expect::Fail(_), Ok(value)) => Err(format!("expected an error, got {value}")),
         (Expect::Fail(expected), Err(error)) => {
             let text = format!("{error} {error:?}");
-            check(!text.contains(common::TOKEN), "no token in the error")?;
+            check(!text.contains(support::TOKEN), "no token in the error")?;
             let found = (
                 error.kind(),
                 error.status().map(|s| s.as_u16()),
@@ -1010,19 +1005,7 @@ fn with_causes(error: &Error) -> String {
 
 /// Starts a wiremock server playing the templates in order, the last one repeated.
 async fn mount(templates: Vec<ResponseTemplate>, servers: &mut Vec<MockServer>) -> String {
-    let server = MockServer::start().await;
-    let count = templates.len();
-    for (index, template) in templates.into_iter().enumerate() {
-        let mock = Mock::given(wiremock::matchers::any())
-            .respond_with(template)
-            .with_priority(index as u8 + 1);
-        let mock = if index + 1 < count {
-            mock.up_to_n_times(1)
-        } else {
-            mock
-        };
-        mock.mount(&server).await;
-    }
+    let server = support::Mocked::playing(templates).await.server;
     let url = server.uri();
     servers.push(server);
     url
@@ -1055,4 +1038,13 @@ async fn every_bad_response_has_its_exact_outcome() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The gzip helper's trailer is right, or the gzip cases above would test nothing.
+#[test]
+fn the_gzip_helpers_trailer_has_the_crc32_check_value_and_the_length() {
+    let member = support::gzip::gzip(b"123456789");
+    let trailer = &member[member.len() - 8..];
+    assert_eq!(trailer[..4], 0xcbf4_3926u32.to_le_bytes());
+    assert_eq!(trailer[4..], 9u32.to_le_bytes());
 }

@@ -5,7 +5,6 @@
 //! is never applied twice; a DELETE whose first success was lost reports success, not 404.
 //! Then concurrent callers with retries stay within the client's rate limits (paused clock).
 
-mod common;
 mod support;
 
 use std::collections::VecDeque;
@@ -97,7 +96,7 @@ fn handle(world: &Mutex<World>, request: &RawRequest) -> Reply {
     }
     let item = request.target.ends_with("/workspaces/ws-1");
     let answer = match (request.method.as_str(), item) {
-        ("GET", true) if world.exists => raw::json(200, &common::workspace(1)),
+        ("GET", true) if world.exists => raw::json(200, &support::workspace(1)),
         ("DELETE", true) if world.exists => {
             world.exists = false;
             world.deletes += 1;
@@ -105,12 +104,12 @@ fn handle(world: &Mutex<World>, request: &RawRequest) -> Reply {
         }
         ("POST", true) if world.exists => {
             world.updates += 1;
-            raw::json(200, &common::workspace(1))
+            raw::json(200, &support::workspace(1))
         }
         ("POST", false) => {
             world.creates += 1;
             world.exists = true;
-            raw::json(200, &common::workspace(1))
+            raw::json(200, &support::workspace(1))
         }
         _ => error(404),
     };
@@ -239,7 +238,7 @@ async fn every_fault_sequence_up_to_three_keeps_calls_safe() {
     let world = Arc::new(Mutex::new(World::default()));
     let shared = world.clone();
     let server = RawServer::start(move |request| handle(&shared, request)).await;
-    let client = common::client(server.url());
+    let client = support::client(server.url());
     let max_attempts = RetryPolicy::default().max_attempts() as usize;
     let sequences = sequences(3);
     assert_eq!(sequences.len(), 1 + 5 + 25 + 125);
@@ -346,26 +345,6 @@ async fn every_fault_sequence_up_to_three_keeps_calls_safe() {
     assert!(lost_deletes_reported_as_success > 0);
 }
 
-#[tokio::test]
-async fn a_delete_whose_success_was_lost_reports_success_not_404() {
-    let world = Arc::new(Mutex::new(World {
-        exists: true,
-        faults: VecDeque::from([Fault::ResetAfterSend]),
-        ..World::default()
-    }));
-    let shared = world.clone();
-    let server = RawServer::start(move |request| handle(&shared, request)).await;
-    let client = common::client(server.url());
-    call(Op::Delete, &client).await.unwrap();
-    let requests = server.requests();
-    assert_eq!(requests.len(), 2);
-    assert!(requests.iter().all(|r| r.method == "DELETE"));
-    assert_eq!(world.lock().unwrap().deletes, 1);
-    // Without a lost response, a 404 stays a 404.
-    let error = call(Op::Delete, &client).await.unwrap_err();
-    assert!(error.is_not_found(), "{error:?}");
-}
-
 /// Concurrent callers of every method class, with 429s and 503s injected: the arrivals at the
 /// server never exceed the client's limit in any one-second window of (virtual) time.
 #[tokio::test(start_paused = true)]
@@ -388,7 +367,7 @@ async fn concurrent_callers_with_retries_stay_within_the_rate_limits() {
             (true, 3) => error(429),
             _ => match request.method.as_str() {
                 "DELETE" => raw::response(204, &[], b""),
-                _ => raw::json(200, &common::workspace(1)),
+                _ => raw::json(200, &support::workspace(1)),
             },
         };
         Reply::Bytes(answer)
@@ -396,7 +375,7 @@ async fn concurrent_callers_with_retries_stay_within_the_rate_limits() {
     .await;
     let limits = RateLimits::per_second(6, 3, 2);
     let client = Client::builder()
-        .token(common::TOKEN)
+        .token(support::TOKEN)
         .base_url(server.url())
         .http_client(reqwest::Client::new())
         .without_timeout()
@@ -454,7 +433,7 @@ async fn against_the_stateful_sandbox_faults_never_duplicate_or_lose_a_write() {
     let collection = format!("/v1/organizations/{org}/workspaces");
     let before = sandbox.objects(&collection).unwrap().len();
     let client = Client::builder()
-        .token(common::TOKEN)
+        .token(support::TOKEN)
         .base_url(sandbox.url())
         .rate_limits(None)
         .retry(

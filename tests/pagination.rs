@@ -1,11 +1,12 @@
 //! Lazy pagination: request counts, laziness, stop conditions and filters.
 
-mod common;
+mod support;
 
 use astro_api::Paginate;
 use futures::StreamExt;
+use support::Mocked;
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 const LIST_PATH: &str = "/v1/organizations/org-1/workspaces";
 
@@ -26,29 +27,27 @@ impl Respond for Honest {
         let offset = query("offset").unwrap_or(0);
         let limit = query("limit").unwrap_or(20);
         let items = (offset..(offset + limit).min(self.total))
-            .map(common::workspace)
+            .map(support::workspace)
             .collect();
         ResponseTemplate::new(200)
-            .set_body_json(common::workspaces_page(items, offset, limit, self.total))
+            .set_body_json(support::workspaces_page(items, offset, limit, self.total))
     }
 }
 
 #[tokio::test]
 async fn seven_items_in_pages_of_three_take_three_requests_and_none_before_polling() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
+    let mocked = Mocked::mounting([Mock::given(method("GET"))
         .and(path(LIST_PATH))
-        .respond_with(Honest { total: 7 })
-        .mount(&server)
-        .await;
-    let org = common::client(&server.uri()).org("org-1");
+        .respond_with(Honest { total: 7 })])
+    .await;
+    let org = mocked.org();
     let stream = org.list_workspaces().pager().page_size(3).items();
     tokio::task::yield_now().await;
-    assert!(server.received_requests().await.unwrap().is_empty());
+    assert!(mocked.requests().await.is_empty());
     let items: Vec<_> = stream.collect().await;
     let ids: Vec<String> = items.into_iter().map(|w| w.unwrap().id).collect();
     assert_eq!(ids, (0..7).map(|i| format!("ws-{i}")).collect::<Vec<_>>());
-    let requests = server.received_requests().await.unwrap();
+    let requests = mocked.requests().await;
     let offsets: Vec<String> = requests
         .iter()
         .map(|r| {
@@ -65,18 +64,16 @@ async fn seven_items_in_pages_of_three_take_three_requests_and_none_before_polli
 
 #[tokio::test]
 async fn a_server_that_ignores_offset_does_not_loop() {
-    let server = MockServer::start().await;
-    let first_page: Vec<_> = (0..3).map(common::workspace).collect();
-    Mock::given(method("GET"))
+    let first_page: Vec<_> = (0..3).map(support::workspace).collect();
+    let mocked = Mocked::mounting([Mock::given(method("GET"))
         .and(path(LIST_PATH))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(common::workspaces_page(first_page, 0, 3, 10)),
-        )
-        .mount(&server)
-        .await;
-    let client = common::client(&server.uri());
-    let all = client
-        .org("org-1")
+            ResponseTemplate::new(200)
+                .set_body_json(support::workspaces_page(first_page, 0, 3, 10)),
+        )])
+    .await;
+    let all = mocked
+        .org()
         .list_workspaces()
         .pager()
         .page_size(3)
@@ -84,22 +81,19 @@ async fn a_server_that_ignores_offset_does_not_loop() {
         .await
         .unwrap();
     assert_eq!(all.len(), 3);
-    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    assert_eq!(mocked.requests().await.len(), 2);
 }
 
 #[tokio::test]
 async fn filters_and_sorts_carry_through_every_page() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
+    let mocked = Mocked::mounting([Mock::given(method("GET"))
         .and(path(LIST_PATH))
         .and(query_param("names", "team-a"))
         .and(query_param("sorts", "name:asc"))
-        .respond_with(Honest { total: 5 })
-        .mount(&server)
-        .await;
-    let client = common::client(&server.uri());
-    let all = client
-        .org("org-1")
+        .respond_with(Honest { total: 5 })])
+    .await;
+    let all = mocked
+        .org()
         .list_workspaces()
         .names(vec!["team-a".to_string()])
         .sorts(vec!["name:asc".into()])
@@ -109,23 +103,20 @@ async fn filters_and_sorts_carry_through_every_page() {
         .await
         .unwrap();
     assert_eq!(all.len(), 5);
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    assert_eq!(mocked.requests().await.len(), 3);
 }
 
 #[tokio::test]
 async fn an_empty_page_ends_the_stream_and_errors_surface() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
+    let mocked = Mocked::mounting([Mock::given(method("GET"))
         .and(path(LIST_PATH))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(common::workspaces_page(vec![], 0, 100, 50)),
-        )
-        .mount(&server)
-        .await;
-    let client = common::client(&server.uri());
+            ResponseTemplate::new(200).set_body_json(support::workspaces_page(vec![], 0, 100, 50)),
+        )])
+    .await;
     assert!(
-        client
-            .org("org-1")
+        mocked
+            .org()
             .list_workspaces()
             .collect_all()
             .await
@@ -133,14 +124,10 @@ async fn an_empty_page_ends_the_stream_and_errors_surface() {
             .is_empty()
     );
 
-    let failing = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(403).set_body_string("RBAC: access denied"))
-        .mount(&failing)
-        .await;
-    let client = common::client(&failing.uri());
-    let error = client
-        .org("org-1")
+    let failing =
+        Mocked::serving(ResponseTemplate::new(403).set_body_string("RBAC: access denied")).await;
+    let error = failing
+        .org()
         .list_workspaces()
         .collect_all()
         .await
@@ -150,16 +137,13 @@ async fn an_empty_page_ends_the_stream_and_errors_surface() {
 
 #[tokio::test]
 async fn page_size_is_clamped_to_the_operations_maximum() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
+    let mocked = Mocked::mounting([Mock::given(method("GET"))
         .and(path(LIST_PATH))
         .and(query_param("limit", "1000"))
-        .respond_with(Honest { total: 2 })
-        .mount(&server)
-        .await;
-    let client = common::client(&server.uri());
-    let all = client
-        .org("org-1")
+        .respond_with(Honest { total: 2 })])
+    .await;
+    let all = mocked
+        .org()
         .list_workspaces()
         .pager()
         .page_size(5000)

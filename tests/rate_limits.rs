@@ -128,23 +128,3 @@ async fn without_limits_the_same_burst_is_refused() {
     assert_eq!(failures, 20);
     assert_eq!(tally.lock().unwrap().refused, 20);
 }
-
-#[tokio::test(start_paused = true)]
-async fn method_classes_are_limited_separately() {
-    let (url, _) = strict_server(1000).await;
-    let client = limited_client(&url, RateLimits::per_second(2, 1, 1));
-    let started = Instant::now();
-    for _ in 0..3 {
-        client.org("o").list_workspaces().call().await.unwrap();
-    }
-    assert_eq!(started.elapsed(), Duration::from_secs(1));
-    let started = Instant::now();
-    client
-        .org("o")
-        .delete_workspace()
-        .workspace_id("w")
-        .call()
-        .await
-        .ok();
-    assert!(started.elapsed() < Duration::from_millis(10));
-}

@@ -1,33 +1,28 @@
 //! What the facade puts on the wire for inputs whose meaning depends on the shape: an empty
 //! list set by the caller, and path parameters that URL parsing would read as path steps.
 
-mod common;
+mod support;
 
 use astro_api::ErrorKind;
 use astro_api::iam::types::UpdateUserRolesRequest;
 use serde_json::{Value, json};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use support::Mocked;
+use wiremock::ResponseTemplate;
 
 /// Answers every request with a user's roles, as UpdateUserRoles does.
-async fn roles_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&server)
-        .await;
-    server
+async fn roles_server() -> Mocked {
+    Mocked::serving(ResponseTemplate::new(200).set_body_json(json!({}))).await
 }
 
-async fn sent_body(server: &MockServer) -> Value {
-    let requests = server.received_requests().await.unwrap();
+async fn sent_body(mocked: &Mocked) -> Value {
+    let requests = mocked.requests().await;
     serde_json::from_slice(&requests.last().expect("a request was sent").body).unwrap()
 }
 
 #[tokio::test]
 async fn an_empty_list_the_caller_sets_is_sent_and_an_unset_one_is_not() {
-    let server = roles_server().await;
-    let org = common::client(&server.uri()).org("org-1");
+    let mocked = roles_server().await;
+    let org = mocked.org();
     let cleared = UpdateUserRolesRequest::builder()
         .deployment_roles(Some(Vec::new()))
         .organization_role(Some("ORGANIZATION_MEMBER".to_string()));
@@ -37,7 +32,7 @@ async fn an_empty_list_the_caller_sets_is_sent_and_an_unset_one_is_not() {
         .body(cleared)
         .call()
         .await;
-    let body = sent_body(&server).await;
+    let body = sent_body(&mocked).await;
     assert_eq!(body["deploymentRoles"], json!([]), "{body}");
     assert!(body.get("workspaceRoles").is_none(), "{body}");
     assert!(body.get("dagRoles").is_none(), "{body}");
@@ -45,8 +40,8 @@ async fn an_empty_list_the_caller_sets_is_sent_and_an_unset_one_is_not() {
 
 #[tokio::test]
 async fn path_parameters_that_would_change_the_path_are_refused_before_sending() {
-    let server = roles_server().await;
-    let client = common::client(&server.uri());
+    let mocked = roles_server().await;
+    let client = &mocked.client;
     for bad in ["", ".", ".."] {
         let error = client.org(bad).list_workspaces().call().await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
@@ -61,5 +56,5 @@ async fn path_parameters_that_would_change_the_path_are_refused_before_sending()
             .unwrap_err();
         assert!(error.to_string().contains("memberId"), "{error}");
     }
-    assert!(server.received_requests().await.unwrap().is_empty());
+    assert!(mocked.requests().await.is_empty());
 }

@@ -1,72 +1,57 @@
-//! The token stays secret: not sent to other hosts, and sent where it belongs. (Logs are
-//! checked in `trace_logs.rs`, a binary of its own so its subscriber sees every callsite.)
+//! The token stays secret: not sent to other hosts, and sent where it belongs; and the facade's
+//! user agent. (Logs are checked in `token_secrecy.rs`, a binary of its own so its subscriber
+//! sees every callsite.)
 
-mod common;
+mod support;
 
-use wiremock::matchers::{header, method};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use support::Mocked;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, ResponseTemplate};
 
 #[tokio::test]
 async fn a_redirect_to_another_host_is_not_followed() {
-    let elsewhere = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&elsewhere)
-        .await;
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(302)
-                .insert_header("location", format!("{}/steal", elsewhere.uri())),
-        )
-        .mount(&server)
-        .await;
-    let client = common::client(&server.uri());
-    let error = client
-        .org("org-1")
-        .list_workspaces()
-        .call()
-        .await
-        .unwrap_err();
+    let elsewhere = Mocked::serving(ResponseTemplate::new(200)).await;
+    let mocked = Mocked::serving(
+        ResponseTemplate::new(302).insert_header("location", format!("{}/steal", elsewhere.uri())),
+    )
+    .await;
+    let error = mocked.org().list_workspaces().call().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(302));
-    assert!(elsewhere.received_requests().await.unwrap().is_empty());
+    assert!(elsewhere.requests().await.is_empty());
 }
 
 #[tokio::test]
 async fn a_same_origin_redirect_is_followed_with_the_token() {
-    let server = MockServer::start().await;
-    let bearer = format!("Bearer {}", common::TOKEN);
-    Mock::given(method("GET"))
-        .and(wiremock::matchers::path("/moved"))
-        .and(header("authorization", bearer.as_str()))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(common::workspaces_page(vec![], 0, 20, 0)),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(307).insert_header("location", "/moved"))
-        .mount(&server)
-        .await;
-    let client = common::client(&server.uri());
-    client.org("org-1").list_workspaces().call().await.unwrap();
+    let bearer = format!("Bearer {}", support::TOKEN);
+    let mocked = Mocked::mounting([
+        Mock::given(method("GET"))
+            .and(path("/moved"))
+            .and(header("authorization", bearer.as_str()))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(support::workspaces_page(
+                    vec![],
+                    0,
+                    20,
+                    0,
+                )),
+            ),
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(307).insert_header("location", "/moved")),
+    ])
+    .await;
+    mocked.org().list_workspaces().call().await.unwrap();
 }
 
+/// The facade's own default user agent (the runtime's default, and a caller's bearer token and
+/// user agent, are tested in `astro-api-core/tests/requests.rs`).
 #[tokio::test]
-async fn requests_carry_the_user_agent_and_the_bearer_token() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
+async fn requests_carry_the_facades_user_agent() {
+    let mocked = Mocked::mounting([Mock::given(method("GET"))
         .and(header("user-agent", astro_api::USER_AGENT))
-        .and(header(
-            "authorization",
-            format!("Bearer {}", common::TOKEN).as_str(),
-        ))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(common::workspaces_page(vec![], 0, 20, 0)),
-        )
-        .mount(&server)
-        .await;
-    let client = common::client(&server.uri());
-    client.org("org-1").list_workspaces().call().await.unwrap();
+            ResponseTemplate::new(200).set_body_json(support::workspaces_page(vec![], 0, 20, 0)),
+        )])
+    .await;
+    mocked.org().list_workspaces().call().await.unwrap();
     assert!(astro_api::USER_AGENT.starts_with("astro-api-rs/"));
 }

@@ -2,21 +2,17 @@
 //! and whatever URLs a response contains), plain `http` is refused except for loopback, and
 //! TLS is rustls with no OpenSSL anywhere in the dependency graph.
 
-mod common;
+mod support;
 
 use astro_api::{Client, ClientBuilder};
 use serde_json::json;
-use wiremock::matchers::{any, method, query_param};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use support::Mocked;
+use wiremock::matchers::{method, query_param};
+use wiremock::{Mock, Request, ResponseTemplate};
 
 /// A server standing for another host, answering anything with 200.
-async fn elsewhere() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(common::workspace(1)))
-        .mount(&server)
-        .await;
-    server
+async fn elsewhere() -> Mocked {
+    Mocked::serving(ResponseTemplate::new(200).set_body_json(support::workspace(1))).await
 }
 
 /// Whether any header of any request carries the token.
@@ -24,7 +20,7 @@ fn carries_token(requests: &[Request]) -> bool {
     requests.iter().any(|r| {
         r.headers
             .values()
-            .any(|v| String::from_utf8_lossy(v.as_bytes()).contains(common::TOKEN))
+            .any(|v| String::from_utf8_lossy(v.as_bytes()).contains(support::TOKEN))
     })
 }
 
@@ -60,13 +56,11 @@ async fn no_redirect_to_another_origin_is_followed() {
     for status in [301, 302, 303, 307, 308] {
         for op in [Op::Get, Op::Create, Op::Delete] {
             for target in &targets {
-                let server = MockServer::start().await;
-                Mock::given(any())
-                    .respond_with(ResponseTemplate::new(status).insert_header("location", target))
-                    .mount(&server)
-                    .await;
-                let client = common::client(&server.uri());
-                let error = call(op, &client).await.unwrap_err();
+                let mocked = Mocked::serving(
+                    ResponseTemplate::new(status).insert_header("location", target),
+                )
+                .await;
+                let error = call(op, &mocked.client).await.unwrap_err();
                 assert_eq!(
                     error.status().map(|s| s.as_u16()),
                     Some(status),
@@ -75,52 +69,48 @@ async fn no_redirect_to_another_origin_is_followed() {
             }
         }
     }
-    assert!(other.received_requests().await.unwrap().is_empty());
+    assert!(other.requests().await.is_empty());
 }
 
 #[tokio::test]
 async fn with_the_callers_http_client_a_cross_origin_redirect_drops_the_token() {
     let other = elsewhere().await;
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(307).insert_header(
-            "location",
-            format!("{}/v1/organizations/org-1/workspaces", other.uri()),
-        ))
-        .mount(&server)
-        .await;
+    let server = Mocked::serving(ResponseTemplate::new(307).insert_header(
+        "location",
+        format!("{}/v1/organizations/org-1/workspaces", other.uri()),
+    ))
+    .await;
     // reqwest's default policy follows redirects; it strips credentials across origins.
     let client = Client::builder()
-        .token(common::TOKEN)
+        .token(support::TOKEN)
         .base_url(server.uri())
         .rate_limits(None)
         .http_client(reqwest::Client::new())
         .build()
         .unwrap();
     let _ = call(Op::Get, &client).await;
-    let received = other.received_requests().await.unwrap();
+    let received = other.requests().await;
     assert_eq!(
         received.len(),
         1,
         "the caller's client followed the redirect"
     );
     assert!(!carries_token(&received), "the token followed the redirect");
-    let sent = server.received_requests().await.unwrap();
+    let sent = server.requests().await;
     assert!(carries_token(&sent), "the API host did get the token");
 }
 
 #[tokio::test]
 async fn absolute_urls_in_responses_are_never_fetched() {
     let other = elsewhere().await;
-    let server = MockServer::start().await;
     let lure = |id: usize| {
-        let mut item = common::workspace(id);
+        let mut item = support::workspace(id);
         item["next"] = json!(format!("{}/next", other.uri()));
         item["self"] = json!(format!("{}/v1/x", other.uri()));
         item
     };
-    for (offset, items) in [(0, vec![lure(1), lure(2)]), (2, vec![lure(3)])] {
-        let mut page = common::workspaces_page(items, offset, 2, 3);
+    let pages = [(0, vec![lure(1), lure(2)]), (2, vec![lure(3)])].map(|(offset, items)| {
+        let mut page = support::workspaces_page(items, offset, 2, 3);
         page["nextPageUrl"] = json!(format!("{}/page2", other.uri()));
         Mock::given(method("GET"))
             .and(query_param("offset", offset.to_string()))
@@ -130,12 +120,10 @@ async fn absolute_urls_in_responses_are_never_fetched() {
                     .insert_header("link", format!("<{}/page2>; rel=\"next\"", other.uri()))
                     .insert_header("location", other.uri()),
             )
-            .mount(&server)
-            .await;
-    }
-    let client = common::client(&server.uri());
-    let all = client
-        .org("org-1")
+    });
+    let mocked = Mocked::mounting(pages).await;
+    let all = mocked
+        .org()
         .list_workspaces()
         .pager()
         .page_size(2)
@@ -143,8 +131,8 @@ async fn absolute_urls_in_responses_are_never_fetched() {
         .await
         .unwrap();
     assert_eq!(all.len(), 3);
-    assert!(other.received_requests().await.unwrap().is_empty());
-    assert!(carries_token(&server.received_requests().await.unwrap()));
+    assert!(other.requests().await.is_empty());
+    assert!(carries_token(&mocked.requests().await));
 }
 
 fn with_url(url: &str) -> Result<Client, astro_api::ConfigError> {
