@@ -272,24 +272,10 @@ pub async fn walk(
         );
     }
     let step = "step 3 (update the token's description)";
-    let refused = |what: &str, error: &dyn fmt::Display| Failure::Unexpected {
-        step,
-        problem: format!("the {what} does not fit the API's bounds: {error}"),
-    };
-    let update = UpdateApiTokenRequest {
-        name: created
-            .name
-            .as_str()
-            .try_into()
-            .map_err(|e| refused("token name", &e))?,
-        description: Some(
-            options
-                .description
-                .as_str()
-                .try_into()
-                .map_err(|e| refused("description", &e))?,
-        ),
-    };
+    // The builder checks each value against the document's bounds when the request is sent.
+    let update = UpdateApiTokenRequest::builder()
+        .name(created.name.clone())
+        .description(Some(options.description.clone()));
     org.update_api_token()
         .token_id(&created.id)
         .body(update)
