@@ -159,6 +159,16 @@ pub fn dispatch(
             Ok(empty())
         }
         (Role::BulkAdd, Some(resource)) => {
+            // Members are added to an existing parent (the team), as the service does.
+            if let Some((parents, parent_id)) = parent_item(route, params)
+                && store.get(&parents, &parent_id).is_none()
+                && declares(api, operation, 404)
+            {
+                return Err(Refusal {
+                    status: 404,
+                    message: format!("{parent_id} not found"),
+                });
+            }
             for id in listed_ids(api, operation, request) {
                 if store.get(&collection, &id).is_none() {
                     let mut record = new_record(api, resource, params, None, None, &id);
@@ -380,6 +390,19 @@ fn only_required(document: &astro_spec::Document, schema: &Value) -> Option<Stri
 
 /// Whether the document lists `status` (or its `4XX`/`5XX` range) among the operation's
 /// responses.
+/// The collection and id of the item a sub-collection route hangs from
+/// (`…/teams/{teamId}/members` gives the teams collection and the team id).
+fn parent_item(route: &Route, params: &BTreeMap<String, String>) -> Option<(String, String)> {
+    let len = route.segments.len();
+    match route.segments.get(len.checked_sub(2)?)? {
+        Segment::Param(name) => Some((
+            route.concrete_prefix(len - 2, params),
+            params.get(name)?.clone(),
+        )),
+        Segment::Literal(_) => None,
+    }
+}
+
 fn declares(api: &Api, operation: &astro_spec::Operation, status: u16) -> bool {
     let pointer = format!(
         "/paths/{}/{}/responses",

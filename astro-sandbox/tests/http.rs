@@ -675,6 +675,15 @@ async fn the_self_user_is_the_seeded_user_and_lists_its_teams() {
     assert_eq!(mine["teams"][0]["name"], "data");
     let (_, _, none) = h.send("GET", &h.org("/users/somebody/teams"), None).await;
     assert_eq!(none["totalCount"], 0);
+
+    let (status, _, refused) = h
+        .send(
+            "POST",
+            &format!("{teams}/no-such-team/members"),
+            Some(json!({"memberIds": [me.clone()]})),
+        )
+        .await;
+    assert_eq!(status, 404, "members join an existing team only: {refused}");
 }
 
 #[tokio::test]
