@@ -7,11 +7,25 @@ use std::time::Duration;
 use astro_api_core::{ApiVersion, RateLimits, RetryPolicy, RuntimeBuilder};
 use reqwest::header::HeaderValue;
 
+use crate::client::Client;
 use crate::config::{
     self, Config, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DOMAIN, DOMAIN_VAR,
     ORGANIZATION_VAR, TOKEN_VAR, URL_VAR,
 };
 use crate::token::Token;
+
+impl Client {
+    /// A client configured from the environment: `ASTRO_API_TOKEN` (required),
+    /// `ASTRO_ORGANIZATION_ID`, and `ASTRO_API_URL` or `ASTRO_DOMAIN`.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        ClientBuilder::from_env().build()
+    }
+
+    /// A builder that reads nothing from the environment.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+}
 
 /// Builds a [`Client`](crate::Client). Settings made here win over the environment, whatever
 /// the order of the calls; the environment is read only by [`ClientBuilder::from_env`].
@@ -198,8 +212,8 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
-    pub fn build(self) -> Result<crate::Client, ConfigError> {
-        crate::Client::try_from(self.config()?)
+    pub fn build(self) -> Result<Client, ConfigError> {
+        Client::try_from(self.config()?)
     }
 
     /// Resolves and checks every setting, reading the environment for what code did not set.

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use astro_api_core::Error;
+use astro_api_core::{Error, Runtime};
 
 use crate::config::{Config, ConfigError};
 
@@ -40,14 +40,13 @@ pub struct Client {
 }
 
 struct Inner {
-    base_url: String,
-    organization_id: Option<String>,
+    config: Config,
+    http: reqwest::Client,
+    runtime: Runtime,
     #[cfg(feature = "platform")]
     platform: astro_platform::Client,
     #[cfg(feature = "iam")]
     iam: astro_iam::Client,
-    #[cfg(feature = "v1beta1")]
-    v1beta1: crate::v1beta1::Clients,
 }
 
 impl TryFrom<Config> for Client {
@@ -78,27 +77,15 @@ impl TryFrom<Config> for Client {
                     http.clone(),
                     runtime.clone(),
                 ),
-                #[cfg(feature = "v1beta1")]
-                v1beta1: crate::v1beta1::Clients::new(&config, &http, &runtime),
-                base_url: config.base_url,
-                organization_id: config.organization_id,
+                config,
+                http,
+                runtime,
             }),
         })
     }
 }
 
 impl Client {
-    /// A client configured from the environment: `ASTRO_API_TOKEN` (required),
-    /// `ASTRO_ORGANIZATION_ID`, and `ASTRO_API_URL` or `ASTRO_DOMAIN`.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        crate::ClientBuilder::from_env().build()
-    }
-
-    /// A builder that reads nothing from the environment.
-    pub fn builder() -> crate::ClientBuilder {
-        crate::ClientBuilder::new()
-    }
-
     /// The generated client of the Platform operations (organizations, workspaces, clusters,
     /// deployments, deploys, agent tokens, environment objects).
     #[cfg(feature = "platform")]
@@ -113,25 +100,31 @@ impl Client {
         &self.inner.iam
     }
 
-    /// The deprecated v1beta1 APIs, kept until Astronomer ends their support (January 2027).
-    #[cfg(feature = "v1beta1")]
-    pub fn v1beta1(&self) -> crate::v1beta1::V1beta1 {
-        crate::v1beta1::V1beta1::new(self.clone())
+    /// The resolved configuration the client was made from.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
     }
 
-    #[cfg(feature = "v1beta1")]
-    pub(crate) fn v1beta1_clients(&self) -> &crate::v1beta1::Clients {
-        &self.inner.v1beta1
+    /// The connection pool every API request goes through (it never carries the token itself:
+    /// the runtime adds it per request, for the API's host only).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The runtime every request goes through (token, retries, rate limits, API version), for
+    /// building another generated client that shares them.
+    pub fn runtime(&self) -> &Runtime {
+        &self.inner.runtime
     }
 
     /// The API host URL, such as `https://api.astronomer.io`.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.inner.config.base_url
     }
 
     /// The default organization, if one is configured.
     pub fn organization_id(&self) -> Option<&str> {
-        self.inner.organization_id.as_deref()
+        self.inner.config.organization_id.as_deref()
     }
 
     /// Operations of one organization, with its id filled in. The [`Org`] holds a clone of the
@@ -173,8 +166,8 @@ impl Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
-            .field("organization_id", &self.inner.organization_id)
+            .field("base_url", &self.base_url())
+            .field("organization_id", &self.organization_id())
             .finish_non_exhaustive()
     }
 }

@@ -2,37 +2,29 @@
 //! Astronomer ends their support in January 2027; then this module is removed. They share the
 //! client's connection pool and runtime (token, retries, rate limits).
 
-use astro_api_core::{Error, Runtime};
+use astro_api_core::Error;
 
 use crate::client::{Client, no_default_organization};
-use crate::config::Config;
 
-/// The generated v1beta1 clients of a [`Client`].
-pub(crate) struct Clients {
-    #[cfg(feature = "platform")]
-    platform: astro_platform::v1beta1::Client,
-    #[cfg(feature = "iam")]
-    iam: astro_iam::v1beta1::Client,
-}
-
-impl Clients {
-    /// Both clients, at their URLs under the configuration's host.
-    pub(crate) fn new(config: &Config, http: &reqwest::Client, runtime: &Runtime) -> Self {
-        #[cfg(not(any(feature = "platform", feature = "iam")))]
-        let _ = (config, http, runtime);
-        Clients {
+impl Client {
+    /// The deprecated v1beta1 APIs, over this client's connection pool and runtime; kept until
+    /// Astronomer ends their support (January 2027).
+    pub fn v1beta1(&self) -> V1beta1 {
+        let url = |api: &astro_api_core::Api| self.config().api_url(api);
+        V1beta1 {
             #[cfg(feature = "platform")]
             platform: astro_platform::v1beta1::Client::new_with_client(
-                &config.api_url(&astro_platform::v1beta1::operations::API),
-                http.clone(),
-                runtime.clone(),
+                &url(&astro_platform::v1beta1::operations::API),
+                self.http().clone(),
+                self.runtime().clone(),
             ),
             #[cfg(feature = "iam")]
             iam: astro_iam::v1beta1::Client::new_with_client(
-                &config.api_url(&astro_iam::v1beta1::operations::API),
-                http.clone(),
-                runtime.clone(),
+                &url(&astro_iam::v1beta1::operations::API),
+                self.http().clone(),
+                self.runtime().clone(),
             ),
+            client: self.clone(),
         }
     }
 }
@@ -41,23 +33,23 @@ impl Clients {
 #[derive(Clone, Debug)]
 pub struct V1beta1 {
     client: Client,
+    #[cfg(feature = "platform")]
+    platform: astro_platform::v1beta1::Client,
+    #[cfg(feature = "iam")]
+    iam: astro_iam::v1beta1::Client,
 }
 
 impl V1beta1 {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
-    }
-
     /// The generated Platform API v1beta1 client.
     #[cfg(feature = "platform")]
     pub fn platform(&self) -> &astro_platform::v1beta1::Client {
-        &self.client.v1beta1_clients().platform
+        &self.platform
     }
 
     /// The generated IAM API v1beta1 client.
     #[cfg(feature = "iam")]
     pub fn iam(&self) -> &astro_iam::v1beta1::Client {
-        &self.client.v1beta1_clients().iam
+        &self.iam
     }
 
     /// The v1beta1 operations of one organization, with its id filled in.
