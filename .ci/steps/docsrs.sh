@@ -46,12 +46,14 @@ for name in "${crates[@]}"; do
   file=$(ls "$scratch/package-target/package/$name"-[0-9]*.crate)
   dir=$(basename "$file" .crate)
   tar -xzf "$file" -C "$ws/crates"
-  # The package must hold its pinned spec: nothing outside it will be there to read.
+  # A generated crate's package must hold the pins (a copy of the linked file, not a link) and
+  # its pinned documents: nothing outside it will be there to read.
   case "$name" in
-    astro-platform) test -s "$ws/crates/$dir/openapi/platform.yaml" ;;
-    astro-iam) test -s "$ws/crates/$dir/openapi/iam.yaml" ;;
-    astro-api) test -s "$ws/crates/$dir/openapi/pins.toml"
-      [ "$(compgen -G "$ws/crates/$dir/openapi/*/*.yaml" | wc -l)" -ge 2 ] ;;
+    astro-platform|astro-iam)
+      test -f "$ws/crates/$dir/openapi/pins.toml" && test ! -L "$ws/crates/$dir/openapi/pins.toml"
+      grep -q '^\[\[api.area\]\]' "$ws/crates/$dir/openapi/pins.toml"
+      test -s "$ws/crates/$dir/openapi/astro.yaml"
+      test -s "$ws/crates/$dir/openapi/${name#astro-}.yaml" ;;
   esac
   members+="\"crates/$dir\", "
   patches+="$name = { path = \"crates/$dir\" }"$'\n'
