@@ -88,7 +88,7 @@ fn generated_mtimes(target: &Path) -> Vec<(PathBuf, SystemTime)> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(&build).into_iter().flatten().flatten() {
         let out = entry.path().join("out");
-        for file in ["client.rs", "paginated.rs", "org_methods.rs"] {
+        for file in ["client.rs", "v1beta1.rs"] {
             let path = out.join(file);
             if let Ok(modified) = std::fs::metadata(&path).and_then(|m| m.modified()) {
                 found.push((path, modified));
