@@ -1,7 +1,8 @@
-//! Generates the client from the pinned documents named in `openapi/pins.toml` (fetched into
-//! `openapi/` by `cargo xtask fetch`): the Astro API v1 operations of this crate's tags, and the
-//! Platform API v1beta1 with the `v1beta1` feature.
+//! Puts the client's code into `OUT_DIR`: the Astro API v1 operations of this crate's tags, and
+//! the Platform API v1beta1 with the `v1beta1` feature. Installs the code pregenerated into the
+//! package (`generated/`, written by `cargo xtask fetch`, checked against the documents in
+//! `openapi/`), or with the `codegen` feature generates it from those documents.
 
 fn main() {
-    astro_codegen::build::generate_client();
+    astro_codegen::build::client_code();
 }

@@ -53,7 +53,9 @@ for name in "${crates[@]}"; do
       test -f "$ws/crates/$dir/openapi/pins.toml" && test ! -L "$ws/crates/$dir/openapi/pins.toml"
       grep -q '^\[\[api.area\]\]' "$ws/crates/$dir/openapi/pins.toml"
       test -s "$ws/crates/$dir/openapi/astro.yaml"
-      test -s "$ws/crates/$dir/openapi/${name#astro-}.yaml" ;;
+      test -s "$ws/crates/$dir/openapi/${name#astro-}.yaml"
+      # ...and the code pregenerated from them, so users' builds need no generator.
+      test -s "$ws/crates/$dir/generated/client.rs" && test -s "$ws/crates/$dir/generated/v1beta1.rs" ;;
   esac
   members+="\"crates/$dir\", "
   patches+="$name = { path = \"crates/$dir\" }"$'\n'
@@ -78,8 +80,12 @@ build_docs() {
   for dir in "$ws"/crates/*/; do
     local manifest="$dir/Cargo.toml" name features=()
     name=$(sed -n 's/^name = "\(.*\)"$/\1/p' "$manifest" | head -1)
-    if sed -n '/^\[package.metadata.docs.rs\]/,/^\[/p' "$manifest" | grep -q '^all-features *= *true'; then
+    local metadata
+    metadata=$(sed -n '/^\[package.metadata.docs.rs\]/,/^\[/p' "$manifest")
+    if grep -q '^all-features *= *true' <<< "$metadata"; then
       features=(--all-features)
+    elif grep -q '^features *=' <<< "$metadata"; then
+      features=(--features "$(sed -n 's/^features *= *\[\(.*\)\]/\1/p' <<< "$metadata" | tr -d '" ')")
     fi
     echo "docs of $name ${features[*]}"
     (cd "$ws" && DOCS_RS=1 RUSTDOCFLAGS="--cfg docsrs -D warnings" CARGO_TARGET_DIR="$target" \
@@ -104,6 +110,18 @@ else
   chmod -R a-w "$ws/crates"
   build_docs
 fi
+
+# A user's build of the facade, from the packages, compiles no generator: the clients come
+# pregenerated (astro_codegen::pregenerated).
+tree=$(cd "$ws" && cargo tree --offline --quiet -e normal,build -p astro-api --all-features --prefix none)
+grep -q '^astro-platform ' <<< "$tree"
+generator=$(grep -E '^(progenitor-impl|typify-impl|openapiv3|astro-spec) ' <<< "$tree" | sort -u || true)
+if [ -n "$generator" ]; then
+  echo "error: building astro-api from its packages compiles the generator:" >&2
+  echo "$generator" >&2
+  exit 1
+fi
+echo "the packaged astro-api builds without the generator"
 
 (cd "$ws/crates" && sha256sum --quiet -c "$scratch/before.sha256") || {
   echo "error: a build changed files inside a package" >&2

@@ -2,31 +2,61 @@
 
 use std::path::PathBuf;
 
+#[cfg(feature = "generator")]
 use crate::generate;
+#[cfg(feature = "generator")]
 use crate::target::Target;
+#[cfg(feature = "generator")]
 use astro_spec::{ApiPin, Document, Pins};
 
-/// Generates a client crate from the pins in its own `openapi/pins.toml` (a link to the
-/// workspace's file, packaged as a copy): for every pin with an area naming this crate, the
-/// operations of that area, from `openapi/<pin name>.yaml`. The pin without a feature goes to
-/// `$OUT_DIR/client.rs` (the crate root); a pin with a feature, when that feature is on, goes
-/// to `$OUT_DIR/<feature>.rs` (a module of that name).
+/// Puts a client crate's code into `OUT_DIR`: `client.rs` (the crate root), and
+/// `<feature>.rs` (a module of that name) for each pin with a feature when that feature is on.
+///
+/// With the `generator` feature, generates it from the pins in the crate's own
+/// `openapi/pins.toml` (a link to the workspace's file, packaged as a copy): for every pin with
+/// an area naming this crate, the operations of that area, from `openapi/<pin name>.yaml`.
+/// Without it, installs the crate's [`pregenerated`](crate::pregenerated) code, checked against
+/// the documents' sha256.
 ///
 /// Reads only files inside the package and writes only to `OUT_DIR`, as docs.rs requires.
 /// Any failure stops the build with one line that says what to do.
-pub fn generate_client() {
-    if let Err(message) = generate_from_env() {
+pub fn client_code() {
+    let result = {
+        #[cfg(feature = "generator")]
+        {
+            generate_from_env()
+        }
+        #[cfg(not(feature = "generator"))]
+        {
+            install_from_env()
+        }
+    };
+    if let Err(message) = result {
         // One line, then a non-zero exit: cargo shows it as the build script's error.
         eprintln!("error: {message}");
         std::process::exit(1);
     }
 }
 
+fn var(name: &str) -> Result<PathBuf, String> {
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .ok_or_else(|| format!("cargo did not set {name}"))
+}
+
+#[cfg(not(feature = "generator"))]
+fn install_from_env() -> Result<(), String> {
+    crate::pregenerated::install(
+        &var("CARGO_MANIFEST_DIR")?,
+        &var("OUT_DIR")?,
+        feature_enabled,
+    )
+}
+
+#[cfg(feature = "generator")]
 fn generate_from_env() -> Result<(), String> {
-    let var =
-        |name: &str| std::env::var_os(name).ok_or_else(|| format!("cargo did not set {name}"));
-    let manifest_dir = PathBuf::from(var("CARGO_MANIFEST_DIR")?);
-    let out_dir = PathBuf::from(var("OUT_DIR")?);
+    let manifest_dir = var("CARGO_MANIFEST_DIR")?;
+    let out_dir = var("OUT_DIR")?;
     let package = var("CARGO_PKG_NAME")?.to_string_lossy().into_owned();
     println!(
         "cargo::rerun-if-changed={}",
@@ -64,6 +94,7 @@ fn feature_enabled(feature: &str) -> bool {
     std::env::var_os(name).is_some()
 }
 
+#[cfg(feature = "generator")]
 /// The code of one crate's part of a pinned document: its area's operations, after checking
 /// that every operation of the document falls in exactly one area.
 pub fn generate_crate_part(
@@ -81,6 +112,7 @@ pub fn generate_crate_part(
     generate::generate(&part, &Target::for_pin(pin, document)).map_err(|e| e.to_string())
 }
 
+#[cfg(feature = "generator")]
 /// Everything a build would check of a candidate document for a pin, without writing anything:
 /// every operation falls in exactly one area, and every area's crate generates. For
 /// `cargo xtask regen`, before it accepts a document.

@@ -5,11 +5,18 @@
 //! `deny_unknown_fields`), [`generate`] runs progenitor with the project's settings and adds the
 //! per-operation glue, and [`build`] wraps that for a crate's build script.
 //!
-//! A client crate's `build.rs` is one call, `astro_codegen::build::generate_client()`, which
-//! reads the crate's areas of the pinned documents from `openapi/pins.toml`; its `lib.rs`
-//! includes `$OUT_DIR/client.rs`. The same generation, on a document in memory:
+//! A client crate's `build.rs` is one call, [`build::client_code`], and its `lib.rs` includes
+//! `$OUT_DIR/client.rs`. With the `generator` feature (on in this repository's workspace, through
+//! each client crate's `codegen` feature) that call generates the crate's areas of the pinned
+//! documents named in `openapi/pins.toml`; without it, it installs the code [`pregenerated`]
+//! into the package when it was made, after checking that the package's document is the one
+//! the code was generated from. Users' builds take the second path and never compile the
+//! generator.
+//!
+//! The same generation, on a document in memory:
 //!
 //! ```
+//! # #[cfg(feature = "generator")] {
 //! use astro_codegen::astro_spec::Document;
 //!
 //! let yaml = br#"
@@ -38,18 +45,29 @@
 //! assert!(code.contains("pub struct Widget"));
 //! // The inline enum became the open enum `WidgetSize`.
 //! assert!(code.contains("WidgetSize"));
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![warn(missing_docs)]
 
 pub mod build;
+#[cfg(feature = "generator")]
 mod builders;
+#[cfg(feature = "generator")]
 pub mod enums;
+#[cfg(feature = "generator")]
 mod facade_methods;
+#[cfg(feature = "generator")]
 pub mod generate;
+#[cfg(feature = "generator")]
 mod operation_table;
+#[cfg(feature = "generator")]
 mod path_checks;
+pub mod pregenerated;
+#[cfg(feature = "generator")]
 pub mod prepass;
+#[cfg(feature = "generator")]
 pub mod target;
 
+#[cfg(feature = "generator")]
 pub use astro_spec;

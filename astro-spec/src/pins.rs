@@ -21,7 +21,7 @@ const HEADER: &str = "\
 # module named after the feature (`astro_platform::v1beta1`).
 #
 # Adding an API version is an `[[api]]` entry here; a new area is a small crate whose build
-# script calls `astro_codegen::build::generate_client`. The generated crates read this file
+# script calls `astro_codegen::build::client_code`. The generated crates read this file
 # through their own `openapi/pins.toml` (a link to it).
 ";
 

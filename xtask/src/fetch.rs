@@ -6,11 +6,12 @@ use astro_spec::pins::{Pins, sha256_hex};
 
 use crate::SourceArgs;
 use crate::files::write_all_atomically;
-use crate::source;
+use crate::{pregenerate, source};
 
 /// Fetches every pinned document that is missing (all of them with `locked`), refusing any whose
 /// sha256 differs from its pin. Copies already in place are checked too. A document is written
-/// to its canonical place and into every crate generated from it.
+/// to its canonical place and into every crate generated from it, and each such crate's
+/// pregenerated code is brought in step with it.
 pub fn run(root: &Path, args: &SourceArgs, locked: bool) -> Result<(), String> {
     let pins = Pins::load(root).map_err(|e| e.to_string())?;
     for pin in source::selected(&pins, args)? {
@@ -47,7 +48,7 @@ pub fn run(root: &Path, args: &SourceArgs, locked: bool) -> Result<(), String> {
         writes.extend(in_crates.into_iter().map(|path| (path, bytes.clone())));
         write_all_atomically(&writes)?;
     }
-    Ok(())
+    pregenerate::run(root, &pins)
 }
 
 /// Fetches any pinned document that is not in place yet, from the default sources.

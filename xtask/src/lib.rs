@@ -8,6 +8,7 @@ pub mod crate_version;
 pub mod diff;
 pub mod fetch;
 pub mod files;
+pub mod pregenerate;
 pub mod regen;
 pub mod source;
 pub mod workspace;

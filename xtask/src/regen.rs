@@ -92,6 +92,7 @@ pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
         writes.push(changelog_write(root, &changed)?);
     }
     write_all_atomically(&writes)?;
+    crate::pregenerate::run(root, &new_pins)?;
     if moved.is_empty() && versions_moved {
         println!("the documents match the pins; updated the crate versions to name them");
     } else if moved.is_empty() {
