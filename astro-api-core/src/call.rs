@@ -1,6 +1,7 @@
 //! The `Call` trait that every generated operation builder implements, and the step that turns
 //! a generated `send()` into the decoded body or one [`Error`].
 
+use futures::FutureExt as _;
 use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 
@@ -15,12 +16,15 @@ use crate::response_meta::{self, ResponseMeta};
 /// decodes the body after the runtime has handed the response over and keeps neither, so the
 /// runtime leaves them in a task-local slot that lives as long as this future (no allocation;
 /// the slot, a few words, is swapped in and out on each poll).
-pub async fn run<T: DeserializeOwned>(
+///
+/// Not an `async fn`: each async layer around `send` would keep its own copy of the (several
+/// kilobyte) `send` future, and every `.await` of the call would move them all. The future
+/// returned here is `send` plus a few words.
+pub fn run<T: DeserializeOwned>(
     operation: &'static Operation,
     send: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,
-) -> Result<T, Error> {
-    let (result, meta) = response_meta::scope(send).await;
-    conclude(operation.id, result, meta)
+) -> impl Future<Output = Result<T, Error>> {
+    response_meta::scope(send).map(move |(result, meta)| conclude(operation.id, result, meta))
 }
 
 /// An operation builder that can be sent, giving the decoded body or one [`Error`], for code

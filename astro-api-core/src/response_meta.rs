@@ -5,6 +5,8 @@
 //! Both [`crate::runtime`] and [`crate::call`] depend on this module; it depends on neither.
 
 use std::cell::Cell;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -70,13 +72,28 @@ tokio::task_local! {
 /// words, is swapped in and out on each poll: about 0.3% of a call's instructions), and is never
 /// shared between concurrent calls. Without a surrounding scope
 /// (a caller of `send()` directly) nothing is recorded.
-pub(crate) async fn scope<F: Future>(send: F) -> (F::Output, Option<ResponseMeta>) {
-    LAST_SUCCESS
-        .scope(Cell::new(None), async move {
-            let output = send.await;
-            (output, LAST_SUCCESS.with(Cell::take))
-        })
-        .await
+///
+/// The future holds `send` once, inline: no `async` block around it, which would keep a second
+/// copy of it (see [`crate::call::run`]).
+pub(crate) fn scope<F: Future>(send: F) -> impl Future<Output = (F::Output, Option<ResponseMeta>)> {
+    LAST_SUCCESS.scope(Cell::new(None), TakeMeta { send })
+}
+
+pin_project_lite::pin_project! {
+    /// `send`, then the head recorded while it ran (polled inside the task-local's scope).
+    struct TakeMeta<F> {
+        #[pin]
+        send: F,
+    }
+}
+
+impl<F: Future> Future for TakeMeta<F> {
+    type Output = (F::Output, Option<ResponseMeta>);
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let output = ready!(self.project().send.poll(cx));
+        Poll::Ready((output, LAST_SUCCESS.with(Cell::take)))
+    }
 }
 
 /// Records the head of a success response for the call running in this task, if it runs

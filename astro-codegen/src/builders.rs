@@ -62,8 +62,10 @@ fn builder_impls(operation: &Operation) -> Result<TokenStream, GenerateError> {
     Ok(quote! {
         impl<'a> builder::#builder<'a> {
             #[doc = #call_doc]
-            pub async fn call(self) -> ::std::result::Result<#output, ::astro_api_core::Error> {
-                ::astro_api_core::__private::#run(&operations::#constant, self.send()).await
+            pub fn call(self) -> impl ::std::future::Future<
+                Output = ::std::result::Result<#output, ::astro_api_core::Error>,
+            > + Send + 'a {
+                ::astro_api_core::__private::#run(&operations::#constant, self.send())
             }
         }
 
