@@ -4,83 +4,13 @@
 //! directory, deleted afterwards.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
+use crate::cargo_build::{Build, GENERATING, cargo_build, wipe};
 use crate::report::Section;
 
-/// The crates whose build scripts generate code.
-const GENERATING: [&str; 2] = ["astro-platform", "astro-iam"];
 /// The facade file touched for the incremental rebuild.
 const TOUCHED: &str = "src/client.rs";
-
-/// One cargo invocation's outcome.
-struct Build {
-    seconds: f64,
-    /// Build scripts of `GENERATING` crates that ran.
-    generators_run: Vec<String>,
-    /// Crates compiled (from `Compiling <name>` lines).
-    compiled: Vec<String>,
-}
-
-/// Runs `cargo build -v <args>` in `root` with `target` as the target directory.
-fn cargo_build(root: &Path, target: &Path, args: &[&str]) -> Result<Build, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let start = Instant::now();
-    let out = Command::new(cargo)
-        .arg("build")
-        .arg("-v")
-        .args(args)
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", target)
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let seconds = start.elapsed().as_secs_f64();
-    let log = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() {
-        let tail: Vec<&str> = log.lines().rev().take(15).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
-        return Err(format!(
-            "`cargo build {}` failed:\n{}",
-            args.join(" "),
-            tail.join("\n")
-        ));
-    }
-    Ok(Build {
-        seconds,
-        generators_run: generators_run(&log),
-        compiled: compiled(&log),
-    })
-}
-
-/// The generating crates whose build script a `cargo build -v` log shows running.
-fn generators_run(log: &str) -> Vec<String> {
-    let mut run: Vec<String> = log
-        .lines()
-        .filter(|line| {
-            line.trim_start().starts_with("Running")
-                && line.trim_end().ends_with("build-script-build`")
-        })
-        .filter_map(|line| {
-            GENERATING
-                .iter()
-                .find(|name| line.contains(&format!("/build/{name}-")))
-                .map(|name| name.to_string())
-        })
-        .collect();
-    run.sort();
-    run.dedup();
-    run
-}
-
-/// The crates a `cargo build` log shows compiling.
-fn compiled(log: &str) -> Vec<String> {
-    log.lines()
-        .filter_map(|line| line.trim_start().strip_prefix("Compiling "))
-        .filter_map(|rest| rest.split_whitespace().next())
-        .map(str::to_string)
-        .collect()
-}
 
 /// The modification times of the generated sources in `target`, to show they were not rewritten.
 fn generated_mtimes(target: &Path) -> Vec<(PathBuf, SystemTime)> {
@@ -97,14 +27,6 @@ fn generated_mtimes(target: &Path) -> Vec<(PathBuf, SystemTime)> {
     }
     found.sort();
     found
-}
-
-fn wipe(target: &Path) -> Result<(), String> {
-    match std::fs::remove_dir_all(target) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("cannot delete {}: {e}", target.display())),
-    }
 }
 
 /// Sets the touched file's modification time to now, without changing its content.
@@ -179,6 +101,7 @@ fn measure(root: &Path, target: &Path) -> Result<Section, String> {
         vec![
             label.to_string(),
             format!("{:.1}", build.seconds),
+            format!("{:.1}", build.cpu_seconds),
             relative,
             build.compiled.len().to_string(),
             list(&build.generators_run),
@@ -188,7 +111,8 @@ fn measure(root: &Path, target: &Path) -> Result<Section, String> {
         &[
             "Build",
             "Seconds",
-            "Ratio",
+            "CPU seconds",
+            "Ratio (wall)",
             "Crates compiled",
             "Code generation reran",
         ],
@@ -254,22 +178,4 @@ fn measure(root: &Path, target: &Path) -> Result<Section, String> {
         touch_clean,
     );
     Ok(section)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_build_scripts_and_compiled_crates_from_a_verbose_log() {
-        let log = "   Compiling astro-platform v0.1.0 (/w/astro-platform)\n     \
-                   Running `/t/debug/build/astro-platform-0a1b/build-script-build`\n     \
-                   Running `/t/debug/build/serde-99/build-script-build`\n     \
-                   Running `rustc --crate-name build_script_build --out-dir /t/debug/build/astro-iam-1`\n     \
-                   Running `rustc --crate-name astro_api`\n       \
-                   Fresh astro-iam v0.1.0\n";
-        assert_eq!(generators_run(log), ["astro-platform"]);
-        assert_eq!(compiled(log), ["astro-platform"]);
-        assert!(generators_run("       Fresh astro-platform v0.1.0\n").is_empty());
-    }
 }

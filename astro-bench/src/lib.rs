@@ -8,9 +8,13 @@
 
 pub mod alloc;
 pub mod build_cost;
+pub mod cargo_build;
 pub mod cpu;
 pub mod decode;
+pub mod downstream;
 pub mod fixtures;
+pub mod growth;
+pub mod instructions;
 pub mod pagination;
 pub mod per_call;
 pub mod python;

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use astro_bench::report::{self, Machine, Section};
-use astro_bench::{build_cost, decode, pagination, per_call, rate_limit};
+use astro_bench::{
+    build_cost, decode, downstream, growth, instructions, pagination, per_call, rate_limit,
+};
 use clap::{Parser, ValueEnum};
 
 /// Measures what the astro-api client costs next to the alternatives, and writes the report.
@@ -24,6 +26,12 @@ struct Args {
     /// The throwaway target directory of the build-cost part (deleted before and after).
     #[arg(long)]
     build_target_dir: Option<PathBuf>,
+    /// The earlier commit the default build is compared with (part 7).
+    #[arg(long, default_value = growth::BEFORE_V1)]
+    build_base: String,
+    /// Internal: run as the child of part 1b, `VARIANT:CALLS`, under callgrind.
+    #[arg(long, hide = true)]
+    instructions_child: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -45,6 +53,20 @@ fn workspace_root() -> PathBuf {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(child) = &args.instructions_child {
+        let result = child
+            .split_once(':')
+            .and_then(|(variant, calls)| Some((variant, calls.parse().ok()?)))
+            .ok_or_else(|| format!("--instructions-child takes VARIANT:CALLS, not {child}"))
+            .and_then(|(variant, calls)| instructions::child(variant, calls));
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(reason) => {
+                eprintln!("error: {reason}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let full = args.mode == Mode::All;
     let machine = Machine::describe();
     let root = workspace_root();
@@ -71,10 +93,18 @@ fn main() -> ExitCode {
     let paging = pagination::Settings {
         rounds: if full { 9 } else { 3 },
     };
+    let counted = instructions::Settings {
+        short: if full { 100 } else { 50 },
+        long: if full { 600 } else { 250 },
+    };
     let mut parts: Vec<Part<'_>> = vec![
         (
             "1. per-call cost",
             Box::new(|| per_call::run(&rt, per_call)),
+        ),
+        (
+            "1b. per-call instructions",
+            Box::new(move || instructions::run(counted)),
         ),
         ("2. decoding", Box::new(|| decode::run(decoding))),
         ("3. pagination", Box::new(|| pagination::run(&rt, paging))),
@@ -88,10 +118,21 @@ fn main() -> ExitCode {
             .build_target_dir
             .clone()
             .unwrap_or_else(|| std::env::temp_dir().join("astro-bench-build-target"));
-        let root = root.clone();
+        let scratch = target.with_extension("programs");
+        let (workspace, programs) = (root.clone(), root.clone());
+        let (growth_root, base) = (root.clone(), args.build_base.clone());
         parts.push((
             "5. build cost",
-            Box::new(move || build_cost::run(&root, &target)),
+            Box::new(move || build_cost::run(&workspace, &target)),
+        ));
+        let downstream_dir = scratch.clone();
+        parts.push((
+            "6. downstream build",
+            Box::new(move || downstream::run(&programs, &downstream_dir, 2)),
+        ));
+        parts.push((
+            "7. build growth",
+            Box::new(move || growth::run(&growth_root, &scratch, &base, 2)),
         ));
     }
     if let Some(only) = &args.only {
@@ -114,8 +155,8 @@ fn main() -> ExitCode {
         }
     }
     if !full && args.only.is_none() {
-        let mut section = Section::new("5. Build cost");
-        section.paragraph("Not measured: `quick` skips it (run `all`).");
+        let mut section = Section::new("5–7. Build cost");
+        section.paragraph("Not measured: `quick` skips them (run `all`).");
         sections.push(section);
     }
     let command = format!(
