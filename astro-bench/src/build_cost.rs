@@ -84,7 +84,10 @@ fn measure(root: &Path, target: &Path) -> Result<Section, String> {
          the `platform` feature adds: a clean build of both is about the sum of the two). \"Code generation \
          reran\" lists the build scripts of {} that cargo ran, read from the `-v` log; the \
          clean build shows {} of them running, so the check sees them when they run. The \
-         generated files' modification times ({} files) are compared as well.",
+         generated files' modification times ({} files) are compared as well. The workspace \
+         builds generate the clients (its test crates enable the client crates' `codegen` \
+         feature); the facade-only builds are users' builds, whose build scripts install the \
+         code pregenerated into the packages.",
         GENERATING.join(", "),
         clean.generators_run.len(),
         generated.len()
