@@ -5,7 +5,8 @@
 //! through a generated client gets the same behaviour, with or without the `astro-api` facade:
 //! - error bodies are captured, so [`Error`] keeps the status, request id, message, content type
 //!   and a bounded excerpt of the body whatever its format;
-//! - enums are open ([`open_enum!`]): unknown values parse as `Unknown(String)`;
+//! - enums are open ([`open_enum!`]): unknown values parse as `Unknown`, holding an opaque
+//!   [`UnknownValue`];
 //! - every operation builder has `call()`, which returns the decoded body or one [`Error`]
 //!   (also through the [`Call`] trait), and every offset/limit list has `pager()`
 //!   ([`Pager`]);
@@ -49,6 +50,7 @@ pub use bytes::Bytes;
 pub use call::Call;
 pub use error::{Error, ErrorKind, FieldError};
 pub use limits::RateLimits;
+pub use open_enum::UnknownValue;
 pub use operation::{Api, ApiVersion, Operation};
 pub use pagination::{Page, Pager, Paginate, Paginated};
 pub use progenitor_client::{ClientInfo, ResponseValue};

@@ -1,7 +1,50 @@
-//! The `open_enum!` macro used by generated code for every string enum.
+//! The `open_enum!` macro used by generated code for every string enum, and the opaque value
+//! its `Unknown` variant holds.
 
-/// Declares an open string enum: one variant per known value plus `Unknown(String)`, which
-/// keeps any other value the server sends and serialises it back unchanged.
+use std::fmt;
+
+/// A value an open enum did not know when it was generated, as the service sent it.
+///
+/// Readable ([`as_str`](Self::as_str)) but not constructible outside this crate, so no code can
+/// hold an `Unknown` whose text is a known value, and no comparison with a constructed
+/// `Unknown("NEW")` silently turns false the day a regen makes `NEW` a known variant. Compare
+/// the enum's `as_str()` instead: it gives the same text before and after.
+///
+/// ```compile_fail
+/// # astro_api_core::open_enum! { pub enum Size { Small = "SMALL", } }
+/// let _ = Size::Unknown(astro_api_core::UnknownValue("HUGE".into()));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(String);
+
+impl UnknownValue {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// For `open_enum!` only: wraps a value already checked not to be a known one.
+    #[doc(hidden)]
+    pub fn __new(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl fmt::Debug for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Declares an open string enum: one variant per known value plus `Unknown`, which keeps any
+/// other value the server sends (as an opaque [`UnknownValue`]) and serialises it back
+/// unchanged.
 ///
 /// ```
 /// astro_api_core::open_enum! {
@@ -9,9 +52,13 @@
 ///     pub enum Size { Small = "SMALL", Large = "LARGE", }
 /// }
 /// let size: Size = serde_json::from_str("\"HUGE\"").unwrap();
-/// assert_eq!(size, Size::Unknown("HUGE".into()));
+/// assert!(size.is_unknown());
+/// assert_eq!(size.as_str(), "HUGE");
+/// assert_eq!(size, Size::from("HUGE"));
 /// assert_eq!(serde_json::to_string(&size).unwrap(), "\"HUGE\"");
 /// assert_eq!("SMALL".parse::<Size>().unwrap(), Size::Small);
+/// // A known value never becomes `Unknown`, however it is made.
+/// assert_eq!(Size::from("LARGE".to_string()), Size::Large);
 /// ```
 #[macro_export]
 macro_rules! open_enum {
@@ -27,8 +74,10 @@ macro_rules! open_enum {
                 #[doc = concat!("`", $value, "`")]
                 $variant,
             )*
-            /// A value this crate did not know when it was generated; the raw string is kept.
-            Unknown(::std::string::String),
+            /// A value this crate did not know when it was generated; its text is kept, readable
+            /// with `as_str()`. Match it as `Unknown(_)`; to test for a particular new value,
+            /// compare the enum's `as_str()`, which stays right after a regen makes it known.
+            Unknown($crate::UnknownValue),
         }
 
         impl $name {
@@ -53,7 +102,7 @@ macro_rules! open_enum {
             fn from(value: &str) -> Self {
                 match value {
                     $( $value => Self::$variant, )*
-                    other => Self::Unknown(other.to_string()),
+                    other => Self::Unknown($crate::UnknownValue::__new(other.to_string())),
                 }
             }
         }
@@ -62,7 +111,7 @@ macro_rules! open_enum {
             fn from(value: ::std::string::String) -> Self {
                 match value.as_str() {
                     $( $value => Self::$variant, )*
-                    _ => Self::Unknown(value),
+                    _ => Self::Unknown($crate::UnknownValue::__new(value)),
                 }
             }
         }
@@ -128,14 +177,10 @@ mod tests {
     fn known_and_unknown_values_round_trip() {
         let parsed: Vec<Status> =
             serde_json::from_str(r#"["HEALTHY","UPGRADE_PENDING","ACCESS_DENIED"]"#).unwrap();
-        assert_eq!(
-            parsed,
-            vec![
-                Status::Healthy,
-                Status::UpgradePending,
-                Status::Unknown("ACCESS_DENIED".into())
-            ]
-        );
+        assert_eq!(parsed[..2], [Status::Healthy, Status::UpgradePending]);
+        assert_eq!(parsed[2].as_str(), "ACCESS_DENIED");
+        assert!(matches!(&parsed[2], Status::Unknown(value) if value.as_str() == "ACCESS_DENIED"));
+        assert_eq!(format!("{:?}", parsed[2]), r#"Unknown("ACCESS_DENIED")"#);
         assert_eq!(
             serde_json::to_string(&parsed).unwrap(),
             r#"["HEALTHY","UPGRADE_PENDING","ACCESS_DENIED"]"#

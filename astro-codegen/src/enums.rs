@@ -1,5 +1,5 @@
 //! Open enums: every string enum of a document becomes a named schema (inline ones are lifted
-//! into `components/schemas`) and is generated as an enum with an `Unknown(String)` variant,
+//! into `components/schemas`) and is generated as an enum with an `Unknown(UnknownValue)` variant,
 //! so a value the server adds later parses instead of failing the whole response.
 
 use std::collections::BTreeSet;
@@ -240,7 +240,7 @@ pub fn render(enums: &[OpenEnum]) -> TokenStream {
         }
     });
     quote! {
-        /// Open enums: each accepts values this crate has never seen as `Unknown(String)`.
+        /// Open enums: each accepts values this crate has never seen as `Unknown`, holding an opaque `UnknownValue`.
         pub mod enums {
             #( #items )*
         }

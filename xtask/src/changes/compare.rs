@@ -430,7 +430,7 @@ fn compare_enums(out: &mut Out, old: &[String], new: &[String]) {
                 Kind::EnumValueAdded,
                 member,
                 v.clone(),
-                "open enums are non-exhaustive: matches already have a wildcard arm",
+                "open enums are non-exhaustive and their `Unknown` payload is opaque: matches already have a wildcard arm, and the value keeps its `as_str()`",
             ),
             (Some(v), None) => out.push(
                 Impact::Compile,
