@@ -96,7 +96,40 @@ fn check_body(
         true => format!("the request body {}", m.problem),
         false => format!("request body field `{}` {}", m.at, m.problem),
     })?;
-    Ok(Some(value))
+    Ok(Some(whole_numbers_as_integers(value)))
+}
+
+/// The body as the sandbox stores it: every whole number that JSON parsing left as a float
+/// (`3.0`, or an integer past 64 bits such as `-80527265242122356546076672`) becomes a 64-bit
+/// integer, saturating at the ends of the range. A schema integer without bounds accepts such
+/// values, and echoing them back as floats (`-8.05e25`) would answer an integer field with a
+/// number that is not one.
+fn whole_numbers_as_integers(value: Value) -> Value {
+    match value {
+        Value::Number(number) if !number.is_i64() && !number.is_u64() => {
+            match number.as_f64() {
+                Some(float) if float.is_finite() && float.fract() == 0.0 => {
+                    if float < 0.0 {
+                        // `as` saturates at i64::MIN.
+                        Value::from(float as i64)
+                    } else {
+                        Value::from(float as u64)
+                    }
+                }
+                _ => Value::Number(number),
+            }
+        }
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(whole_numbers_as_integers).collect())
+        }
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(name, field)| (name, whole_numbers_as_integers(field)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 fn describe_parameter(label: &str, name: &str, mismatch: &Mismatch) -> String {
@@ -141,10 +174,12 @@ fn integer(text: &str) -> Option<Value> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    text.parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
-        .map(Value::Number)
+    // Past 64 bits: saturate, as bodies are stored (see `whole_numbers_as_integers`).
+    Some(if text.starts_with('-') {
+        Value::from(i64::MIN)
+    } else {
+        Value::from(u64::MAX)
+    })
 }
 
 #[cfg(test)]
@@ -172,12 +207,26 @@ mod tests {
     }
 
     #[test]
+    fn whole_numbers_in_a_body_are_stored_as_integers() {
+        let body = r#"{"port": -80527265242122356546076672, "big": 1e30, "three": 3.0,
+                       "half": 0.5, "list": [2.0, {"n": 18446744073709551616}], "ok": 7}"#;
+        let value: Value = serde_json::from_str(body).unwrap();
+        let stored = whole_numbers_as_integers(value);
+        assert_eq!(
+            stored,
+            serde_json::json!({"port": i64::MIN, "big": u64::MAX, "three": 3, "half": 0.5,
+                               "list": [2, {"n": u64::MAX}], "ok": 7})
+        );
+        assert!(stored["port"].is_i64() && stored["three"].is_i64());
+    }
+
+    #[test]
     fn query_parameters_are_typed_and_bounded() {
         let ok = run("ListWorkspaces", Some("limit=5&names=a&names=b"), "").unwrap();
         assert_eq!(ok.query["limit"], 5);
         assert_eq!(ok.query["names"], serde_json::json!(["a", "b"]));
         let huge = run("ListWorkspaces", Some("offset=12167364515023370240000"), "").unwrap();
-        assert!(huge.query["offset"].as_f64().is_some_and(|f| f > 1e22));
+        assert_eq!(huge.query["offset"], u64::MAX);
         let err = run("ListWorkspaces", Some("limit=1.5"), "").unwrap_err();
         assert_eq!(
             err,
