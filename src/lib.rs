@@ -12,7 +12,7 @@ pub mod v1beta1;
 pub use astro_api_core::pagination;
 pub use astro_api_core::{
     Api, ApiVersion, Call, ClientInfo, Error, ErrorKind, FieldError, Operation, Page, Pager,
-    Paginate, Paginated, RateLimits, ResponseValue, RetryPolicy, UnknownValue,
+    Paginate, Paginated, RateLimits, ResponseValue, RetryPolicy, SecretString, UnknownValue,
 };
 pub use builder::ClientBuilder;
 pub use client::{Client, Org};

@@ -44,6 +44,7 @@ mod redact;
 mod response_meta;
 mod retry;
 mod runtime;
+mod secret;
 
 pub use body_limit::BodyTooLarge;
 pub use bytes::Bytes;
@@ -58,6 +59,7 @@ pub use retry::RetryPolicy;
 pub use runtime::{
     DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, InvalidToken, Runtime, RuntimeBuilder,
 };
+pub use secret::SecretString;
 
 /// What generated code calls; not a stable interface.
 #[doc(hidden)]
