@@ -5,9 +5,13 @@ pub mod audit_logs;
 mod builder;
 mod client;
 mod config;
+#[cfg(feature = "iam")]
+pub mod roles;
 mod token;
+pub mod update;
 #[cfg(feature = "v1beta1")]
 pub mod v1beta1;
+pub mod wait;
 
 pub use astro_api_core::pagination;
 pub use astro_api_core::{
