@@ -18,6 +18,23 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 /// The token every test client sends.
 pub const TOKEN: &str = "test-token-9f8e7d6c5b4a";
 
+/// A facade client for a sandbox, in its seeded organization, with fast retries and no rate
+/// limits.
+pub fn sandbox_client(sandbox: &astro_sandbox::Sandbox) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .base_url(sandbox.url())
+        .organization_id(sandbox.organization_id())
+        .rate_limits(None)
+        .retry(
+            RetryPolicy::default()
+                .with_initial_backoff(Duration::from_millis(1))
+                .without_jitter(),
+        )
+        .build()
+        .expect("the sandbox client builds")
+}
+
 /// A facade client for a local server, with fast retries and no rate limits.
 pub fn client(base_url: &str) -> Client {
     Client::builder()
