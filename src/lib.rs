@@ -5,6 +5,8 @@ pub mod audit_logs;
 mod builder;
 mod client;
 mod config;
+#[cfg(feature = "iam")]
+mod rotation;
 mod token;
 #[cfg(feature = "v1beta1")]
 pub mod v1beta1;
@@ -12,7 +14,8 @@ pub mod v1beta1;
 pub use astro_api_core::pagination;
 pub use astro_api_core::{
     Api, ApiVersion, Call, ClientInfo, Error, ErrorKind, FieldError, Operation, Page, Pager,
-    Paginate, Paginated, RateLimits, ResponseValue, RetryPolicy, SecretString, UnknownValue,
+    Paginate, Paginated, RateLimits, ResponseValue, RetryPolicy, SecretString, TokenClaims,
+    UnknownValue,
 };
 pub use builder::ClientBuilder;
 pub use client::{Client, Org};
