@@ -7,6 +7,8 @@ mod client;
 mod config;
 #[cfg(feature = "iam")]
 pub mod roles;
+#[cfg(feature = "iam")]
+mod rotation;
 mod token;
 pub mod update;
 #[cfg(feature = "v1beta1")]
@@ -16,7 +18,8 @@ pub mod wait;
 pub use astro_api_core::pagination;
 pub use astro_api_core::{
     Api, ApiVersion, Call, ClientInfo, Error, ErrorKind, FieldError, Operation, Page, Pager,
-    Paginate, Paginated, RateLimits, ResponseValue, RetryPolicy, SecretString, UnknownValue,
+    Paginate, Paginated, RateLimits, ResponseValue, RetryPolicy, SecretString, TokenClaims,
+    UnknownValue,
 };
 pub use builder::ClientBuilder;
 pub use client::{Client, Org};
