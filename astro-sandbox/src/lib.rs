@@ -83,19 +83,24 @@
 
 mod catalog;
 mod crud;
+mod env_vars;
 mod handler;
 mod ids;
 mod inject;
+mod items;
 mod journal;
+mod lifecycle;
 mod listing;
 mod records;
 mod request;
 mod resources;
+mod roles;
 mod schema;
 mod server;
 mod store;
 mod synth;
 mod template;
+mod tokens;
 
 mod sandbox;
 
