@@ -7,7 +7,8 @@
 //!   record has takes the request's value, and a list the request leaves out becomes empty.
 //!   A value that does not fit the record (an unknown organization role) is refused with `400`;
 //!   an unknown subject gets `404`. The answer is the subject's roles in the operation's shape
-//!   (for a token, its `roles` sorted by entity type).
+//!   (for a token, its `roles` grouped by entity type into organization, workspace and
+//!   deployment roles).
 //! - A new subject starts with the roles its request names and no others: a created API token
 //!   holds the one `role` of its `scope` on `entityId` (the organization when none is given);
 //!   a team or user without an organization role gets `ORGANIZATION_MEMBER`.

@@ -685,7 +685,7 @@ mod v1beta1 {
     use astro_spec::Document;
     use serde_json::json;
 
-    use super::{body, first_enum};
+    use super::{body, body_with, first_enum, member};
 
     #[tokio::test]
     async fn every_v1beta1_operation_answers_a_body_the_generated_types_decode() {
