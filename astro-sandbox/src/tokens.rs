@@ -68,15 +68,28 @@ pub fn issues_values(api: &Api, resource: &Resource) -> bool {
 }
 
 /// The value of a token: a JWT (`header.payload.signature`, base64url without padding) whose
-/// payload has the claims `sub` (the token's id), `iat` and, for a token that expires, `exp`.
+/// payload has the claims `sub` (the token's id), `iat`, `exp` for a token that expires, and
+/// `permissions: ["organizationId:<id>"]` naming its organization, as Astro's tokens do.
 /// The signature is random bytes: nobody verifies it.
-pub fn token_value(id: &str, issued_at: i64, expires_at: Option<i64>) -> String {
+pub fn token_value(
+    id: &str,
+    organization: Option<&str>,
+    issued_at: i64,
+    expires_at: Option<i64>,
+) -> String {
     let header = json!({"alg": "HS256", "typ": "JWT"});
     let mut claims = Map::new();
     claims.insert("sub".into(), json!(id));
     claims.insert("iat".into(), json!(issued_at));
     if let Some(expires_at) = expires_at {
         claims.insert("exp".into(), json!(expires_at));
+    }
+    if let Some(organization) = organization {
+        // As Astro's tokens carry it (astro-cli reads `organizationId:<id>` from `permissions`).
+        claims.insert(
+            "permissions".into(),
+            json!([format!("organizationId:{organization}")]),
+        );
     }
     let signature: Vec<u8> = (0..4)
         .flat_map(|_| RandomState::new().hash_one(id).to_le_bytes())
@@ -89,20 +102,17 @@ pub fn token_value(id: &str, issued_at: i64, expires_at: Option<i64>) -> String 
     )
 }
 
-/// Base64url without padding (RFC 4648 §5).
+/// Base64url without padding (RFC 4648 §5), as JWTs use.
 fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, byte)| n | u32::from(*byte) << (16 - 8 * i));
-        for index in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[(n >> (18 - 6 * index) & 63) as usize]));
-        }
-    }
-    out
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The organization id in a collection path (`…/organizations/<id>/tokens`).
+fn organization_of(collection: &str) -> Option<&str> {
+    let mut segments = collection.split('/');
+    segments.find(|segment| *segment == "organizations")?;
+    segments.next().filter(|id| !id.is_empty())
 }
 
 /// A created token: its lifetime from the request (`startAt`, and `expiryPeriodInDays` and
@@ -168,7 +178,12 @@ fn issue(
         None => record.remove("endAt"),
     };
     record.remove(FIELD);
-    let value = token_value(id, now.timestamp(), expires.map(|at| at.timestamp()));
+    let value = token_value(
+        id,
+        organization_of(collection),
+        now.timestamp(),
+        expires.map(|at| at.timestamp()),
+    );
     let short: String = value
         .chars()
         .rev()
@@ -266,15 +281,15 @@ mod tests {
 
     #[test]
     fn values_are_jwts_with_the_claims() {
-        let value = token_value("tok-1", 100, Some(200));
+        let value = token_value("tok-1", Some("org-1"), 100, Some(200));
         let parts: Vec<&str> = value.split('.').collect();
         assert_eq!(parts.len(), 3);
         assert_eq!(parts[0], base64url(br#"{"alg":"HS256","typ":"JWT"}"#));
-        let claims = json!({"sub": "tok-1", "iat": 100, "exp": 200});
+        let claims = json!({"sub": "tok-1", "iat": 100, "exp": 200, "permissions": ["organizationId:org-1"]});
         assert_eq!(parts[1], base64url(claims.to_string().as_bytes()));
-        assert_ne!(value, token_value("tok-1", 100, Some(200)));
+        assert_ne!(value, token_value("tok-1", Some("org-1"), 100, Some(200)));
         assert!(
-            !token_value("tok-1", 100, None)
+            !token_value("tok-1", None, 100, None)
                 .split('.')
                 .nth(1)
                 .unwrap()

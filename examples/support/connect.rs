@@ -26,7 +26,10 @@ pub async fn connect() -> Result<Connection, String> {
         .start()
         .await
         .map_err(|error| format!("could not start the local sandbox: {error}"))?;
-    eprintln!("ASTRO_API_TOKEN is not set: running against a local sandbox at {}", sandbox.url());
+    eprintln!(
+        "ASTRO_API_TOKEN is not set: running against a local sandbox at {}",
+        sandbox.url()
+    );
     let client = Client::builder()
         .token("sandbox")
         .base_url(sandbox.url())
