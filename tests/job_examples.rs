@@ -2,6 +2,8 @@
 //! against the sandbox, through the same `run` functions their `main`s call.
 
 #![allow(dead_code)]
+// Each example includes `examples/support/connect.rs` for its own `main`; the tests call `run`.
+#![allow(clippy::duplicate_mod)]
 
 mod support;
 

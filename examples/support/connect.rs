@@ -8,7 +8,9 @@ use astro_sandbox::Sandbox;
 pub struct Connection {
     /// The organization the example works in.
     pub org: Org,
-    /// The local sandbox, kept alive for as long as the example runs.
+    /// The local sandbox, kept alive for as long as the example runs (some examples only hold
+    /// it).
+    #[allow(dead_code)]
     pub sandbox: Option<Sandbox>,
 }
 
