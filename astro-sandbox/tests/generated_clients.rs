@@ -273,7 +273,7 @@ async fn every_operation_answers_a_body_the_generated_types_decode() {
             .sources(sources)
     );
     assert_eq!(logs.results.len(), 3);
-    assert_eq!(logs.result_count, 3);
+    assert_eq!(logs.result_count, Some(3));
     let create: platform_types::CreateDeployRequest = body(&doc, "CreateDeploy");
     let deploy = call!(
         "CreateDeploy",
