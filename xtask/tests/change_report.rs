@@ -2,7 +2,7 @@
 //! change, each checking the classification against what the generated code (and the facade's
 //! method names) do.
 
-use astro_spec::Document;
+use astro_spec::{Document, SecretFields};
 use serde_json::{Value, json};
 use xtask::changes::{ApiReport, Impact, Kind, Report, compare_documents};
 
@@ -60,7 +60,12 @@ fn report(old: &Value, new: &Value) -> ApiReport {
     let (old_bytes, new_bytes) = (bytes(old), bytes(new));
     let old_doc = Document::from_value(old.clone()).unwrap();
     let new_doc = Document::from_value(new.clone()).unwrap();
-    compare_documents("demo", (&old_doc, &old_bytes), (&new_doc, &new_bytes))
+    let none = SecretFields::default();
+    compare_documents(
+        "demo",
+        (&old_doc, &old_bytes, &none),
+        (&new_doc, &new_bytes, &none),
+    )
 }
 
 /// One expected change: impact, kind, owner, member, and the detail when it matters.
