@@ -856,3 +856,69 @@ fn the_report_has_counts_a_verdict_and_no_document_text() {
         assert!(!output.contains("ZEBRA"), "document text leaked: {output}");
     }
 }
+
+/// The base document compared with itself, each side generated with its own secret fields.
+fn secrets_report(old: &[(&str, &str)], new: &[(&str, &str)]) -> ApiReport {
+    let fields = |pairs: &[(&str, &str)]| {
+        let mut fields = SecretFields::default();
+        for (schema, property) in pairs {
+            fields.insert(schema, property);
+        }
+        fields
+    };
+    let bytes = serde_json::to_vec(&base()).unwrap();
+    let document = Document::from_value(base()).unwrap();
+    compare_documents(
+        "demo",
+        (&document, &bytes, &fields(old)),
+        (&document, &bytes, &fields(new)),
+    )
+}
+
+#[test]
+fn a_field_becoming_secret_is_a_type_change_that_breaks_compilation() {
+    let secret = [("Thing", "id"), ("UpdateThingRequest", "note")];
+    let api = secrets_report(&[], &secret);
+    let rows: Vec<(Impact, Kind, &str, Option<&str>, &str)> = api
+        .changes
+        .iter()
+        .map(|c| {
+            (
+                c.impact,
+                c.kind,
+                c.owner.as_str(),
+                c.member.as_deref(),
+                c.detail.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                Impact::Compile,
+                Kind::PropertyTypeChanged,
+                "Thing",
+                Some("id"),
+                "String -> SecretString"
+            ),
+            (
+                Impact::Compile,
+                Kind::PropertyTypeChanged,
+                "UpdateThingRequest",
+                Some("note"),
+                "Option<String> -> Option<SecretString>"
+            ),
+        ]
+    );
+    assert!(api.changes.iter().all(|c| c.why.contains(".expose()")));
+    let text = Report { apis: vec![api] }.text();
+    assert!(text.contains("BREAKING (compilation)"), "{text}");
+
+    let back = secrets_report(&secret[..1], &[]);
+    assert_eq!(back.changes.len(), 1);
+    assert_eq!(back.changes[0].detail, "SecretString -> String");
+    assert!(back.changes[0].why.contains("no longer secret"));
+
+    assert!(secrets_report(&secret, &secret).changes.is_empty());
+}
