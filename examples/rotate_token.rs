@@ -62,7 +62,8 @@ async fn sandbox_token_client(sandbox: &Sandbox, admin: &str) -> Result<(Org, St
     let created = admin.create_api_token().body(request).call().await?;
     let value = created
         .token
-        .as_deref()
+        .as_ref()
+        .map(astro_api::SecretString::expose)
         .ok_or_else(|| Error::invalid_request("the created token has no value"))?;
     Ok((connect(value)?.default_org()?, created.id))
 }

@@ -138,7 +138,7 @@ async fn rotate_token_switches_the_client_and_retires_the_old_value() {
         .call()
         .await
         .unwrap();
-    let old = created.token.clone().unwrap();
+    let old = created.token.clone().unwrap().into_exposed();
     let own = astro_api::Client::builder()
         .token(&old)
         .base_url(sandbox.url())
