@@ -334,10 +334,10 @@ fn corpus() -> Vec<Case> {
         case(
             "null where a value is required",
             Get,
-            Serve::Mock(ok_json(&with(ws.clone(), "/cicdEnforcedDefault", Value::Null))),
+            Serve::Mock(ok_json(&with(ws.clone(), "/name", Value::Null))),
             fail(Decode, Some(200), None)
                 .message("invalid type: null")
-                .also(|e| path_is(e, "cicdEnforcedDefault"))
+                .also(|e| path_is(e, "name"))
                 .done(),
             1,
         ),
