@@ -17,6 +17,7 @@ use crate::schema::{check, conform};
 use crate::store::Store;
 use crate::synth;
 use crate::template::Segment;
+use crate::uploads;
 
 /// The answer of an operation before it is encoded: a status and a body.
 #[derive(Debug, PartialEq)]
@@ -98,7 +99,7 @@ pub fn dispatch(
         }
         (Role::Create, Some(resource)) => {
             let id = ids.object();
-            let record = new_record(
+            let mut record = new_record(
                 api,
                 resource,
                 params,
@@ -106,6 +107,10 @@ pub fn dispatch(
                 operation.request_body.as_ref(),
                 &id,
             );
+            if let Value::Object(fields) = &mut record {
+                let endpoint = store.blob_endpoint.as_ref();
+                uploads::on_create(endpoint, resource, params, request.body.as_ref(), fields);
+            }
             store.insert(&collection, &id, record.clone());
             Ok(respond(&record))
         }

@@ -44,6 +44,10 @@
 //!   token is accepted unless [`SandboxBuilder::token`] names one); unknown paths `404`; wrong
 //!   methods `405` with `Allow`. Every response is valid against the document and carries an
 //!   `x-request-id` header (errors also carry it as `requestId`).
+//! - **Deploy uploads**: with [`SandboxBuilder::blob_endpoint`], a created deploy carries a
+//!   signed blob SAS URL (`dagsUploadUrl` or `bundleUploadUrl`, by its type) into a container of
+//!   a real blob server, and every deploy image coordinates; [`blob`] runs Azurite and a
+//!   recording, fault-injecting proxy in front of it that adds the version ids Azurite lacks.
 //! - **Observable and breakable**: [`Sandbox::requests`] returns what clients sent, and
 //!   [`Sandbox::inject`] plays [`Fault`]s (error statuses, plain-text errors, `429` with
 //!   `Retry-After`, delays) on the next calls of an operation.
@@ -81,6 +85,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod blob;
 mod catalog;
 mod crud;
 mod handler;
@@ -96,6 +101,7 @@ mod server;
 mod store;
 mod synth;
 mod template;
+mod uploads;
 
 mod sandbox;
 

@@ -32,6 +32,7 @@ pub struct SandboxBuilder {
     address: SocketAddr,
     seed_defaults: bool,
     token: Option<String>,
+    blob_endpoint: Option<String>,
 }
 
 /// Why a fixture or a fault was refused.
@@ -52,6 +53,7 @@ impl Default for SandboxBuilder {
             address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             seed_defaults: true,
             token: None,
+            blob_endpoint: None,
         }
     }
 }
@@ -80,9 +82,18 @@ impl SandboxBuilder {
         self
     }
 
+    /// Makes created deploys carry upload URLs into this container (`<origin>/<account>/<container>`,
+    /// the development account of [`crate::blob`]): see [`crate::blob`] for the wiring.
+    /// [`start`](Self::start) fails if the URL has another shape.
+    pub fn blob_endpoint(mut self, container_url: impl Into<String>) -> Self {
+        self.blob_endpoint = Some(container_url.into());
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Sandbox> {
         let catalog = Catalog::pinned().map_err(std::io::Error::other)?;
+        let blob_endpoint = crate::uploads::parse_endpoint(self.blob_endpoint.as_deref())?;
         let listener = TcpListener::bind(self.address).await?;
         let address = listener.local_addr()?;
         let state = Arc::new(State {
@@ -93,6 +104,7 @@ impl SandboxBuilder {
             ids: Default::default(),
             token: self.token,
         });
+        lock(&state.store).blob_endpoint = blob_endpoint;
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(crate::server::serve(listener, Arc::clone(&state), stopped));
         let mut sandbox = Sandbox {

@@ -11,6 +11,8 @@ pub struct Store {
     collections: HashMap<String, Vec<Record>>,
     /// The collection and id of the user `GET /users/self` answers with (the seeded user).
     pub self_user: Option<(String, String)>,
+    /// Where created deploys' upload URLs point, if anywhere (see [`crate::uploads`]).
+    pub blob_endpoint: Option<crate::uploads::BlobEndpoint>,
 }
 
 /// One stored object and its id.
