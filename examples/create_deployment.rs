@@ -51,7 +51,10 @@ pub async fn run(
         "isDevelopmentMode": false,
     }))?;
     let created = org.create_deployment().body(request).call().await?;
-    say(format!("created deployment {} ({})", created.name, created.id));
+    say(format!(
+        "created deployment {} ({})",
+        created.name, created.id
+    ));
     let progress = say.clone();
     let ready = org
         .wait_for_deployment(&created.id)
@@ -80,7 +83,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match run(&connection.org, &workspace, &options, |line| println!("{line}")).await {
+    match run(&connection.org, &workspace, &options, |line| {
+        println!("{line}")
+    })
+    .await
+    {
         Ok(_) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");

@@ -142,7 +142,11 @@ pub fn table(say: &mut dyn FnMut(String), header: &[&str], rows: &[Vec<String>])
 fn describe_token(say: &mut dyn FnMut(String), token: &ApiToken) {
     say(format!("  id           {}", token.id));
     say(format!("  name         {}", token.name));
-    say(format!("  scope        {}", token.scope.as_str()));
+    let scope = token
+        .scope
+        .as_ref()
+        .map_or("(not sent)", |scope| scope.as_str());
+    say(format!("  scope        {scope}"));
     for role in &token.roles {
         say(format!(
             "  role         {} on {} {}",

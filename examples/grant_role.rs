@@ -63,7 +63,8 @@ pub async fn run(
             })
         }
         (Some(role), false) => {
-            org.grant_workspace_role(subject, workspace_id, role).await?;
+            org.grant_workspace_role(subject, workspace_id, role)
+                .await?;
             Ok(format!("granted {role} in {workspace_id} to {subject:?}"))
         }
         (None, false) => Err(Error::invalid_request("--role or --revoke is required")),

@@ -21,11 +21,17 @@ pub async fn run(org: &Org) -> Result<Vec<String>, Error> {
     }
     let mut deployments = org.list_deployments().pager().page_size(100).items();
     while let Some(deployment) = deployments.try_next().await? {
-        lines.push(format!("deployment {} {} {}", deployment.id, deployment.name, deployment.status));
+        lines.push(format!(
+            "deployment {} {} {}",
+            deployment.id, deployment.name, deployment.status
+        ));
     }
     let mut clusters = org.list_clusters().pager().page_size(100).items();
     while let Some(cluster) = clusters.try_next().await? {
-        lines.push(format!("cluster {} {} {}", cluster.id, cluster.name, cluster.status));
+        lines.push(format!(
+            "cluster {} {} {}",
+            cluster.id, cluster.name, cluster.status
+        ));
     }
     let mut users = org.list_users().pager().page_size(100).items();
     while let Some(user) = users.try_next().await? {

@@ -40,15 +40,19 @@ pub async fn run(org: &Org, deployment_id: &str, options: &Options) -> Result<Ve
     if options.remove {
         org.remove_env_var(deployment_id, &options.key).await?;
     } else if options.secret {
-        org.set_secret_env_var(deployment_id, &options.key, value).await?;
+        org.set_secret_env_var(deployment_id, &options.key, value)
+            .await?;
     } else {
         org.set_env_var(deployment_id, &options.key, value).await?;
     }
-    let deployment = org.get_deployment().deployment_id(deployment_id).call().await?;
+    let deployment = org
+        .get_deployment()
+        .deployment_id(deployment_id)
+        .call()
+        .await?;
     Ok(deployment
         .environment_variables
         .iter()
-        .flatten()
         .map(|variable| match (&variable.value, variable.is_secret) {
             (_, true) => format!("{}=<secret>", variable.key),
             (Some(value), false) => format!("{}={value}", variable.key),
@@ -70,8 +74,10 @@ async fn main() -> ExitCode {
     let deployment = match (&options.deployment_id, &connection.sandbox) {
         (Some(id), _) => id.clone(),
         (None, Some(sandbox)) => {
-            let deployments =
-                format!("/v1/organizations/{}/deployments", sandbox.organization_id());
+            let deployments = format!(
+                "/v1/organizations/{}/deployments",
+                sandbox.organization_id()
+            );
             match sandbox.seed(&deployments, serde_json::json!({"type": "STANDARD"})) {
                 Ok(seeded) => seeded["id"].as_str().unwrap_or_default().to_string(),
                 Err(error) => {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use astro_api_core::{ApiVersion, RateLimits, RetryPolicy, RuntimeBuilder};
+use astro_api_core::{ApiVersion, RateLimits, RetryPolicy, RuntimeBuilder, TokenClaims};
 use reqwest::header::HeaderValue;
 
 use crate::client::Client;
@@ -16,7 +16,8 @@ use crate::token::Token;
 
 impl Client {
     /// A client configured from the environment: `ASTRO_API_TOKEN` (required),
-    /// `ASTRO_ORGANIZATION_ID`, and `ASTRO_API_URL` or `ASTRO_DOMAIN`.
+    /// `ASTRO_ORGANIZATION_ID` (else the organization named in the token's claims), and
+    /// `ASTRO_API_URL` or `ASTRO_DOMAIN`. An expired JWT token is refused here.
     pub fn from_env() -> Result<Self, ConfigError> {
         ClientBuilder::from_env().build()
     }
@@ -117,6 +118,8 @@ impl ClientBuilder {
     }
 
     /// The default organization, used by [`Client::default_org`](crate::Client::default_org).
+    /// Without one, `ASTRO_ORGANIZATION_ID` (with [`ClientBuilder::from_env`]) and then the
+    /// organization named in the token's claims (see [`TokenClaims`]) are used.
     pub fn organization_id(mut self, id: impl Into<String>) -> Self {
         self.organization_id = Some(id.into());
         self
@@ -217,12 +220,17 @@ impl ClientBuilder {
     }
 
     /// Resolves and checks every setting, reading the environment for what code did not set.
+    /// A JWT token whose `exp` has passed is refused ([`ConfigError::TokenExpired`]).
     pub fn config(self) -> Result<Config, ConfigError> {
         if let Some(error) = self.user_agent_error {
             return Err(error);
         }
-        let token = self.resolve_token()?;
-        let organization_id = self.resolve_organization()?;
+        let (token, token_setting) = self.resolve_token()?;
+        config::check_not_expired(token_setting, &token)?;
+        let organization_id = match self.resolve_organization()? {
+            Some(id) => Some(id),
+            None => organization_claim(&token),
+        };
         let base_url = self.resolve_base_url()?;
         let mut api_urls = BTreeMap::new();
         for (api, url) in &self.api_urls {
@@ -248,13 +256,16 @@ impl ClientBuilder {
             .filter(|v| !v.trim().is_empty())
     }
 
-    /// The token: set in code, else `ASTRO_API_TOKEN`.
-    fn resolve_token(&self) -> Result<Token, ConfigError> {
+    /// The token (set in code, else `ASTRO_API_TOKEN`) and the setting it came from.
+    fn resolve_token(&self) -> Result<(Token, &'static str), ConfigError> {
+        const CODE: &str = "ClientBuilder::token";
         match &self.token {
-            Some(Ok(token)) => Ok(token.clone()),
-            Some(Err(_)) => Err(config::invalid_token("ClientBuilder::token")),
+            Some(Ok(token)) => Ok((token.clone(), CODE)),
+            Some(Err(_)) => Err(config::invalid_token(CODE)),
             None => match self.env_var(TOKEN_VAR) {
-                Some(raw) => Token::parse(raw).ok_or_else(|| config::invalid_token(TOKEN_VAR)),
+                Some(raw) => Token::parse(raw)
+                    .map(|token| (token, TOKEN_VAR))
+                    .ok_or_else(|| config::invalid_token(TOKEN_VAR)),
                 None => Err(ConfigError::Missing {
                     setting: TOKEN_VAR,
                     hint: "set it to an Astro API token, or call ClientBuilder::token",
@@ -263,7 +274,8 @@ impl ClientBuilder {
         }
     }
 
-    /// The default organization: set in code, else `ASTRO_ORGANIZATION_ID`.
+    /// The default organization: set in code, else `ASTRO_ORGANIZATION_ID` (the token's claim
+    /// is the caller's last resort).
     fn resolve_organization(&self) -> Result<Option<String>, ConfigError> {
         match &self.organization_id {
             Some(id) => config::check_organization("ClientBuilder::organization_id", id).map(Some),
@@ -291,4 +303,11 @@ impl ClientBuilder {
         }
         config::domain_url("default domain", DEFAULT_DOMAIN)
     }
+}
+
+/// The organization the token's claims name, when it is a JWT that names a valid organization
+/// id (anything else in the claim is ignored).
+fn organization_claim(token: &Token) -> Option<String> {
+    let claims = TokenClaims::read(token.expose())?;
+    config::check_organization("token claim", claims.organization_id()?).ok()
 }

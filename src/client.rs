@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use astro_api_core::{Error, Runtime};
 
-use crate::config::{Config, ConfigError};
+use crate::config::{self, Config, ConfigError};
+use crate::token::Token;
 
 /// A client of the Astro API v1: both generated crates over one connection pool, sharing one
 /// runtime (token, retries, rate limits, API version), plus an optional default organization.
@@ -98,6 +99,27 @@ impl Client {
     #[cfg(feature = "iam")]
     pub fn iam(&self) -> &astro_iam::Client {
         &self.inner.iam
+    }
+
+    /// Replaces the API token of this client and of every clone of it (and of every [`Org`] made
+    /// from them): every attempt that starts from now on sends the new token, including the
+    /// retries of calls already running. Takes the token as [`ClientBuilder::token`]
+    /// does (a leading `Bearer ` is removed) and refuses one that is not usable or is a JWT
+    /// whose `exp` has passed. The organization stays the one the client was built with, and
+    /// [`Client::config`] still shows the settings it was built from.
+    ///
+    /// [`ClientBuilder::token`]: crate::ClientBuilder::token
+    pub fn set_token(&self, token: &str) -> Result<(), ConfigError> {
+        const SETTING: &str = "Client::set_token";
+        let token = Token::parse(token).ok_or_else(|| config::invalid_token(SETTING))?;
+        config::check_not_expired(SETTING, &token)?;
+        self.inner
+            .runtime
+            .set_bearer_token(token.expose())
+            .map_err(|e| ConfigError::Invalid {
+                setting: SETTING,
+                reason: e.to_string(),
+            })
     }
 
     /// The resolved configuration the client was made from.

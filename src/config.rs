@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use astro_api_core::RuntimeBuilder;
+use astro_api_core::{RuntimeBuilder, TokenClaims};
 use reqwest::Url;
 
 use crate::token::Token;
@@ -54,6 +54,14 @@ pub enum ConfigError {
     /// The HTTP client could not be built (for example, no TLS roots).
     #[error("cannot build the HTTP client")]
     Http(#[source] reqwest::Error),
+    /// The token is a JWT whose `exp` claim has passed: the server would refuse it.
+    #[error("{setting} has expired: the token's `exp` claim is {}", httpdate::fmt_http_date(*.expired_at))]
+    TokenExpired {
+        /// The variable or method the token came from.
+        setting: &'static str,
+        /// When it expired.
+        expired_at: SystemTime,
+    },
 }
 
 /// Every setting of a client, resolved and checked: made by
@@ -81,8 +89,11 @@ pub struct Config {
 
 impl Config {
     /// A configuration with the defaults, for this token, against `https://api.astronomer.io`.
+    /// An expired JWT token is refused ([`ConfigError::TokenExpired`]); the token's claims do
+    /// not set the organization here.
     pub fn new(token: &str) -> Result<Self, ConfigError> {
         let token = Token::parse(token).ok_or_else(|| invalid_token("Config::new"))?;
+        check_not_expired("Config::new", &token)?;
         Ok(Config {
             base_url: domain_url("default domain", DEFAULT_DOMAIN)?,
             api_urls: BTreeMap::new(),
@@ -131,6 +142,17 @@ pub(crate) fn runtime_with_token(
             setting: "token",
             reason: e.to_string(),
         })
+}
+
+/// Refuses a JWT token whose `exp` has passed, naming where it came from.
+pub(crate) fn check_not_expired(setting: &'static str, token: &Token) -> Result<(), ConfigError> {
+    match TokenClaims::read(token.expose()).and_then(|claims| claims.expires_at()) {
+        Some(expired_at) if expired_at <= SystemTime::now() => Err(ConfigError::TokenExpired {
+            setting,
+            expired_at,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The error for a token that cannot be used, naming where it came from.

@@ -9,6 +9,8 @@ mod config;
 pub mod deploy;
 #[cfg(feature = "iam")]
 pub mod roles;
+#[cfg(feature = "iam")]
+mod rotation;
 mod token;
 pub mod update;
 #[cfg(feature = "v1beta1")]
@@ -18,7 +20,8 @@ pub mod wait;
 pub use astro_api_core::pagination;
 pub use astro_api_core::{
     Api, ApiVersion, Call, ClientInfo, Error, ErrorKind, FieldError, Operation, Page, Pager,
-    Paginate, Paginated, RateLimits, ResponseValue, RetryPolicy, SecretString, UnknownValue,
+    Paginate, Paginated, RateLimits, ResponseValue, RetryPolicy, SecretString, TokenClaims,
+    UnknownValue,
 };
 pub use builder::ClientBuilder;
 pub use client::{Client, Org};

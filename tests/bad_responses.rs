@@ -252,12 +252,29 @@ fn corpus() -> Vec<Case> {
             fail(Decode, Some(200), None).message("missing field").done(),
             1,
         ),
+        // Response-only types: a required field the service leaves out is `None` (or `""`,
+        // `[]`), so a field a newer document adds never makes today's responses fail.
         case(
-            "a required field missing",
+            "a required date-time missing decodes as None",
             Get,
             Serve::Mock(ok_json(&without(ws.clone(), "createdAt"))),
+            Expect::Ok(without(workspace(), "createdAt")),
+            1,
+        ),
+        case(
+            "a required boolean missing decodes as None",
+            Get,
+            Serve::Mock(ok_json(&without(ws.clone(), "cicdEnforcedDefault"))),
+            Expect::Ok(without(workspace(), "cicdEnforcedDefault")),
+            1,
+        ),
+        // The page envelope the pager reads stays required.
+        case(
+            "a page without totalCount",
+            List,
+            Serve::Mock(ok_json(&without(page(vec![workspace()]), "totalCount"))),
             fail(Decode, Some(200), None)
-                .message("missing field `createdAt`")
+                .message("missing field `totalCount`")
                 .done(),
             1,
         ),

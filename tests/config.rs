@@ -155,3 +155,88 @@ fn default_org_requires_an_organization() {
     assert!(error.to_string().contains("ASTRO_ORGANIZATION_ID"));
     assert_eq!(client.org("o1").id(), "o1");
 }
+
+/// A JWT whose payload is `payload`, in unpadded base64url (the header and signature are never
+/// read by the client).
+fn jwt(payload: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let encode = |bytes: &[u8]| {
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+            for i in 0..=chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            }
+        }
+        out
+    };
+    format!("eyJhbGciOiJSUzI1NiJ9.{}.c2ln", encode(payload.as_bytes()))
+}
+
+/// A token of organization `clorg-claim` that expires in 2100.
+fn org_token() -> String {
+    jwt(r#"{"exp":4102444800,"permissions":["workspaceId:ws-1","organizationId:clorg-claim"]}"#)
+}
+
+#[test]
+fn the_organization_comes_from_the_token_only_when_no_setting_names_one() {
+    let token = org_token();
+    let client = env(&[("ASTRO_API_TOKEN", &token)]).build().unwrap();
+    assert_eq!(client.organization_id(), Some("clorg-claim"));
+    let client = env(&[
+        ("ASTRO_API_TOKEN", &token),
+        ("ASTRO_ORGANIZATION_ID", "env-org"),
+    ])
+    .build()
+    .unwrap();
+    assert_eq!(client.organization_id(), Some("env-org"));
+    let client = env(&[
+        ("ASTRO_API_TOKEN", &token),
+        ("ASTRO_ORGANIZATION_ID", "env-org"),
+    ])
+    .organization_id("code-org")
+    .build()
+    .unwrap();
+    assert_eq!(client.organization_id(), Some("code-org"));
+    let client = ClientBuilder::new().token(&token).build().unwrap();
+    assert_eq!(client.organization_id(), Some("clorg-claim"));
+}
+
+#[test]
+fn tokens_without_a_usable_organization_claim_leave_it_unset() {
+    for token in [
+        "abc.def.ghi".to_string(),
+        jwt(r#"{"exp":4102444800}"#),
+        jwt(r#"{"permissions":["organizationId:bad id!"]}"#),
+        jwt(r#"{"org_id":"auth-service-id"}"#),
+    ] {
+        let client = env(&[("ASTRO_API_TOKEN", &token)]).build().unwrap();
+        assert_eq!(client.organization_id(), None, "{token}");
+    }
+}
+
+#[test]
+fn an_expired_token_is_refused_with_when_and_where_it_came_from() {
+    let expired = jwt(r#"{"exp":1700000000,"permissions":["organizationId:o"]}"#);
+    let from_env = env(&[("ASTRO_API_TOKEN", &expired)]).build().unwrap_err();
+    let from_code = ClientBuilder::new().token(&expired).build().unwrap_err();
+    let from_config = astro_api::Config::new(&expired).unwrap_err();
+    for (error, setting) in [
+        (from_env, "ASTRO_API_TOKEN"),
+        (from_code, "ClientBuilder::token"),
+        (from_config, "Config::new"),
+    ] {
+        let shown = format!("{error} {error:?}");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{setting} has expired: the token's `exp` claim is Tue, 14 Nov 2023 22:13:20 GMT"
+            )
+        );
+        assert!(matches!(error, ConfigError::TokenExpired { .. }));
+        assert!(!shown.contains(&expired), "{shown}");
+    }
+}

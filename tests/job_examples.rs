@@ -2,6 +2,8 @@
 //! against the sandbox, through the same `run` functions their `main`s call.
 
 #![allow(dead_code)]
+// Each example includes `examples/support/connect.rs` for its own `main`; the tests call `run`.
+#![allow(clippy::duplicate_mod)]
 
 mod support;
 
@@ -37,7 +39,10 @@ async fn create_deployment_creates_and_waits_until_healthy() {
     assert_eq!(deployment.status.as_str(), "HEALTHY");
     let lines = lines.lock().unwrap();
     assert!(lines[0].starts_with("created deployment etl"), "{lines:?}");
-    assert!(lines.iter().any(|line| line.contains("CREATING")), "{lines:?}");
+    assert!(
+        lines.iter().any(|line| line.contains("CREATING")),
+        "{lines:?}"
+    );
     assert_eq!(lines.last().unwrap(), "etl is HEALTHY");
 }
 
@@ -45,11 +50,14 @@ async fn create_deployment_creates_and_waits_until_healthy() {
 async fn set_env_var_sets_a_secret_and_shows_it_hidden() {
     let sandbox = Sandbox::start().await.unwrap();
     let org = sandbox_client(&sandbox).default_org().unwrap();
-    let deployments = format!("/v1/organizations/{}/deployments", sandbox.organization_id());
+    let deployments = format!(
+        "/v1/organizations/{}/deployments",
+        sandbox.organization_id()
+    );
     let seeded = sandbox
         .seed(
             &deployments,
-            json!({"type": "STANDARD", "environmentVariables": [
+            json!({"type": "STANDARD", "workerQueues": [], "environmentVariables": [
                 {"key": "KEEP", "value": "kept", "isSecret": true, "updatedAt": "2026-01-01T00:00:00Z"},
             ]}),
         )
@@ -72,7 +80,10 @@ async fn grant_role_grants_then_revokes() {
     let user = Subject::User(users[0].id.clone());
     let grant = grant_role::Options::parse_from(["x", "--role", "WORKSPACE_AUTHOR"]);
     let line = grant_role::run(&org, &user, "w-1", &grant).await.unwrap();
-    assert!(line.starts_with("granted WORKSPACE_AUTHOR in w-1"), "{line}");
+    assert!(
+        line.starts_with("granted WORKSPACE_AUTHOR in w-1"),
+        "{line}"
+    );
     let revoke = grant_role::Options::parse_from(["x", "--revoke"]);
     let line = grant_role::run(&org, &user, "w-1", &revoke).await.unwrap();
     assert!(line.starts_with("revoked"), "{line}");
@@ -89,7 +100,9 @@ async fn list_everything_lists_every_kind() {
     sandbox.seed(&clusters, json!({"name": "eu"})).unwrap();
     let deployments = format!("/v1/organizations/{organization}/deployments");
     for index in 0..120 {
-        sandbox.seed(&deployments, json!({"name": format!("d{index}")})).unwrap();
+        sandbox
+            .seed(&deployments, json!({"name": format!("d{index}")}))
+            .unwrap();
     }
     let lines = list_everything::run(&org).await.unwrap();
     let count = |kind: &str| lines.iter().filter(|line| line.starts_with(kind)).count();

@@ -77,7 +77,6 @@ async fn the_update_request_of_a_deployment_leaves_it_as_it_was() {
     assert!(
         read.environment_variables
             .iter()
-            .flatten()
             .all(|v| v.key != "DB_PASSWORD" || v.value.is_none()),
         "the sandbox never returns a secret"
     );
@@ -361,4 +360,80 @@ async fn token_and_user_grants_keep_the_other_roles() {
     let after = roles_of(&sandbox, &user_path);
     assert_eq!(after["organizationRole"], before["organizationRole"]);
     assert_eq!(after["workspaceRoles"], before["workspaceRoles"]);
+}
+
+#[tokio::test]
+async fn each_deployment_type_becomes_its_update_request() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let org = sandbox_client(&sandbox).default_org().unwrap();
+    let deployments = format!(
+        "/v1/organizations/{}/deployments",
+        sandbox.organization_id()
+    );
+    let common = json!({
+        "name": "etl", "executor": "CELERY", "isCicdEnforced": true, "isDagDeployEnabled": false,
+        "isHighAvailability": true, "schedulerSize": "MEDIUM", "schedulerAu": 5,
+        "schedulerReplicas": 2, "effectiveWorkloadIdentity": "arn:aws:iam::1:role/etl",
+        "workerQueues": [{
+            "id": "q1", "name": "default", "isDefault": true, "maxWorkerCount": 10,
+            "minWorkerCount": 1, "workerConcurrency": 16, "podCpu": "1", "podMemory": "2Gi",
+            "astroMachine": "A5", "nodePoolId": "np1",
+        }],
+    });
+    for kind in ["STANDARD", "DEDICATED", "HYBRID"] {
+        let mut fields = common.clone();
+        fields["type"] = json!(kind);
+        let seeded = sandbox.seed(&deployments, fields).unwrap();
+        let id = seeded["id"].as_str().unwrap();
+        let deployment = org.get_deployment().deployment_id(id).call().await.unwrap();
+        let request = serde_json::to_value(update_request(&deployment).unwrap()).unwrap();
+        assert_eq!(request["type"], kind);
+        assert_eq!(request["name"], "etl");
+        assert_eq!(request["isCicdEnforced"], true);
+        assert_eq!(request["workloadIdentity"], "arn:aws:iam::1:role/etl");
+        assert_eq!(request["workerQueues"][0]["name"], "default");
+        assert!(
+            request["workerQueues"][0].get("podCpu").is_none(),
+            "not a request field"
+        );
+        match kind {
+            "HYBRID" => {
+                assert_eq!(request["scheduler"], json!({"au": 5, "replicas": 2}));
+                assert!(request.get("schedulerSize").is_none());
+            }
+            _ => {
+                assert_eq!(request["schedulerSize"], "MEDIUM");
+                assert_eq!(request["isHighAvailability"], true);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_deployment_missing_a_required_request_field_is_refused_by_name() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let org = sandbox_client(&sandbox).default_org().unwrap();
+    let deployments = format!(
+        "/v1/organizations/{}/deployments",
+        sandbox.organization_id()
+    );
+    let complete = json!({
+        "type": "STANDARD", "name": "etl", "executor": "CELERY", "schedulerSize": "SMALL",
+        "isHighAvailability": false, "isCicdEnforced": false, "isDagDeployEnabled": true,
+    });
+    let seeded = sandbox.seed(&deployments, complete).unwrap();
+    let id = seeded["id"].as_str().unwrap();
+    let read = org.get_deployment().deployment_id(id).call().await.unwrap();
+    assert!(
+        update_request(&read).is_ok(),
+        "complete deployments convert"
+    );
+    for field in ["schedulerSize", "executor", "isHighAvailability"] {
+        let mut incomplete = serde_json::to_value(&read).unwrap();
+        incomplete.as_object_mut().unwrap().remove(field);
+        let deployment = serde_json::from_value(incomplete).unwrap();
+        let error = update_request(&deployment).unwrap_err();
+        assert!(error.message().contains(field), "{error}");
+        assert!(error.message().contains(id), "{error}");
+    }
 }

@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use astro_api::Org;
-use astro_api::platform::types::{CreateDeployRequest, CreateDeploymentRequest};
+use astro_api::platform::types::{
+    CreateDeployRequest, CreateDeploymentRequest, FinalizeDeployRequest,
+};
 use astro_api::wait::{Progress, WaitErrorKind, WaitOptions};
 use astro_sandbox::{Fault, Sandbox};
 use serde_json::json;
@@ -151,7 +153,7 @@ async fn a_finalized_deploy_is_waited_for_until_deployed_and_a_failed_one_fails(
     org.finalize_deploy()
         .deployment_id(&deployment)
         .deploy_id(&deploy.id)
-        .body(serde_json::from_value::<_>(json!({})).unwrap())
+        .body(serde_json::from_value::<FinalizeDeployRequest>(json!({})).unwrap())
         .call()
         .await
         .unwrap();
@@ -306,7 +308,7 @@ async fn an_unknown_state_keeps_the_wait_going_and_is_logged_once() {
         body["status"] = json!(status);
         ResponseTemplate::new(200).set_body_json(body)
     };
-    let server = support::Server::playing(vec![
+    let server = support::Mocked::playing(vec![
         deployment("CREATING"),
         deployment("WARMING_UP"),
         deployment("WARMING_UP"),

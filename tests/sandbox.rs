@@ -66,7 +66,7 @@ async fn a_workspace_lives_and_dies_through_the_facade() {
         .await
         .unwrap();
     assert_eq!(read.description.as_deref(), Some("second"));
-    assert!(read.cicd_enforced_default);
+    assert_eq!(read.cicd_enforced_default, Some(true));
 
     org.delete_workspace()
         .workspace_id(&created.id)

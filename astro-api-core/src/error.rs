@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 use crate::capture::CapturedError;
+use crate::credential::ExpiredToken;
 use crate::redact;
 use crate::response_meta::{self, ResponseMeta};
 
@@ -33,6 +34,9 @@ pub enum ErrorKind {
     InvalidRequest,
     /// Anything else the transport reported.
     Transport,
+    /// The API token is a JWT whose `exp` has passed: the request was not sent. The message
+    /// says when it expired; replace the token (`Runtime::set_bearer_token`) and call again.
+    TokenExpired,
 }
 
 /// The error of every call made through the Astro API clients.
@@ -182,12 +186,21 @@ impl Error {
         self.details.status == Some(StatusCode::NOT_FOUND)
     }
 
-    /// Whether the token was refused (401) or lacks a permission (403).
+    /// Whether the token was refused (401), lacks a permission (403), or had expired so the
+    /// request was not sent ([`ErrorKind::TokenExpired`]).
     pub fn is_auth(&self) -> bool {
-        matches!(
-            self.details.status,
-            Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
-        )
+        self.details.kind == ErrorKind::TokenExpired
+            || matches!(
+                self.details.status,
+                Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+            )
+    }
+
+    /// Whether the server refused the call because of a conflict with the object's state (409),
+    /// such as a cluster whose "workflow already running". See
+    /// [`RetryPolicy::with_conflict_retries`](crate::RetryPolicy::with_conflict_retries).
+    pub fn is_conflict(&self) -> bool {
+        self.details.status == Some(StatusCode::CONFLICT)
     }
 
     /// Whether the server throttled the call (429).
@@ -254,6 +267,18 @@ impl Error {
         error.details.retry_after = response_meta::retry_after(&captured.headers);
         error.details.field_errors = json.as_ref().map(field_errors).unwrap_or_default();
         error
+    }
+
+    /// The error of a call not sent because the token expired at `at`.
+    fn token_expired(at: std::time::SystemTime) -> Self {
+        Self::new(
+            ErrorKind::TokenExpired,
+            format!(
+                "the API token expired at {} (its `exp` claim); the request was not sent: \
+                 set a new token",
+                httpdate::fmt_http_date(at)
+            ),
+        )
     }
 
     fn from_headers(status: StatusCode, headers: &HeaderMap) -> Self {
@@ -356,10 +381,16 @@ impl From<progenitor_client::Error<()>> for Error {
             P::ResponseBodyError(e) => Self::from_transport(e, ErrorKind::Body),
             P::ErrorResponse(value) => Self::from_headers(value.status(), value.headers()),
             P::InvalidResponsePayload(body, cause) => Self::decode(&body, None, &cause, None),
-            P::UnexpectedResponse(response) => match response.extensions().get::<CapturedError>() {
-                Some(captured) => Self::from_captured(captured),
-                None => Self::from_headers(response.status(), response.headers()),
-            },
+            P::UnexpectedResponse(response) => {
+                let extensions = response.extensions();
+                if let Some(expired) = extensions.get::<ExpiredToken>() {
+                    Self::token_expired(expired.at)
+                } else if let Some(captured) = extensions.get::<CapturedError>() {
+                    Self::from_captured(captured)
+                } else {
+                    Self::from_headers(response.status(), response.headers())
+                }
+            }
             P::Custom(message) => Self::new(ErrorKind::Transport, message),
         }
     }
@@ -517,6 +548,36 @@ mod tests {
         assert!(!text.contains("my-bearer-token"), "{text}");
         assert!(!text.contains("new-secret-value"), "{text}");
         assert!(error.body_excerpt().unwrap().contains("\"id\":7"));
+    }
+
+    #[test]
+    fn a_conflict_is_told_apart_and_is_not_retryable_by_default() {
+        let error = Error::from_response(
+            StatusCode::CONFLICT,
+            HeaderMap::new(),
+            br#"{"message":"workflow already running","requestId":"r-9","statusCode":409}"#,
+        );
+        assert!(error.is_conflict());
+        assert!(!error.is_retryable() && !error.is_auth() && !error.is_not_found());
+        assert_eq!(error.message(), "workflow already running");
+        let other = Error::from_response(StatusCode::BAD_REQUEST, HeaderMap::new(), b"");
+        assert!(!other.is_conflict());
+    }
+
+    #[test]
+    fn an_expired_token_is_its_own_kind_with_the_time() {
+        let at = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1000);
+        let response = crate::credential::expired_response(at);
+        let error = Error::from(progenitor_client::Error::UnexpectedResponse(response))
+            .with_operation("ListWorkspaces");
+        assert_eq!(error.kind(), ErrorKind::TokenExpired);
+        assert_eq!(error.status(), None);
+        assert!(error.is_auth() && !error.is_retryable());
+        assert_eq!(
+            error.to_string(),
+            "ListWorkspaces: the API token expired at Thu, 01 Jan 1970 00:16:40 GMT (its `exp` \
+             claim); the request was not sent: set a new token"
+        );
     }
 
     #[test]

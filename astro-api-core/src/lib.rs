@@ -10,9 +10,12 @@
 //! - every operation builder has `call()`, which returns the decoded body or one [`Error`]
 //!   (also through the [`Call`] trait), and every offset/limit list has `pager()`
 //!   ([`Pager`]);
-//! - failed calls are retried where that is safe ([`RetryPolicy`]), requests are spaced to stay
-//!   under Astro's per-token limits ([`RateLimits`]), bodies are capped in size, and every
-//!   attempt is a `tracing` span.
+//! - failed calls are retried where that is safe ([`RetryPolicy`]; `409` conflicts of idempotent
+//!   operations too, when asked), requests are spaced to stay under Astro's per-token limits
+//!   ([`RateLimits`]), bodies are capped in size, and every attempt is a `tracing` span;
+//! - the token can be replaced on a live runtime ([`Runtime::set_bearer_token`]), and a JWT
+//!   token whose `exp` has passed is refused before sending ([`ErrorKind::TokenExpired`],
+//!   [`TokenClaims`]).
 //!
 //! A runtime is built once and handed to a generated client, which then uses it for every call:
 //!
@@ -34,6 +37,8 @@ mod binary;
 mod body_limit;
 mod call;
 mod capture;
+mod claims;
+mod credential;
 mod error;
 mod limits;
 mod open_enum;
@@ -49,6 +54,8 @@ mod secret;
 pub use body_limit::BodyTooLarge;
 pub use bytes::Bytes;
 pub use call::Call;
+pub use claims::TokenClaims;
+pub use credential::InvalidToken;
 pub use error::{Error, ErrorKind, FieldError};
 pub use limits::RateLimits;
 pub use open_enum::UnknownValue;
@@ -56,9 +63,7 @@ pub use operation::{Api, ApiVersion, Operation};
 pub use pagination::{Page, Pager, Paginate, Paginated};
 pub use progenitor_client::{ClientInfo, ResponseValue};
 pub use retry::RetryPolicy;
-pub use runtime::{
-    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, InvalidToken, Runtime, RuntimeBuilder,
-};
+pub use runtime::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, Runtime, RuntimeBuilder};
 pub use secret::SecretString;
 
 /// What generated code calls; not a stable interface.

@@ -13,10 +13,14 @@ use reqwest::StatusCode;
 /// - `429 Too Many Requests`: every operation (the server refused it before acting);
 /// - timeouts, connections lost after sending, `408`, `502`, `503`, `504`: only idempotent
 ///   operations (GET, DELETE and the `Update*` POSTs). Astro's create POSTs are not idempotent,
-///   so they are never sent twice once they may have reached the server.
+///   so they are never sent twice once they may have reached the server;
+/// - `409 Conflict`, only when turned on with [`RetryPolicy::with_conflict_retries`], and only
+///   for idempotent operations (the Terraform provider does this for cluster updates and
+///   deletes answered "workflow already running"). Never for creates.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_attempts: u32,
+    retry_conflicts: bool,
     initial_backoff: Duration,
     max_backoff: Duration,
     max_retry_after: Duration,
@@ -29,6 +33,7 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
             max_attempts: 4,
+            retry_conflicts: false,
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(20),
             max_retry_after: Duration::from_secs(60),
@@ -77,9 +82,31 @@ impl RetryPolicy {
         self
     }
 
+    /// Whether to retry idempotent operations (GET, DELETE, the `Update*` POSTs) answered `409
+    /// Conflict`, with the same backoff and attempt budget as other retries (off by default).
+    /// A `409` usually means the object is busy (a cluster's "workflow already running") and
+    /// frees up within minutes: raise [`with_max_attempts`](Self::with_max_attempts) and
+    /// [`with_max_backoff`](Self::with_max_backoff) to wait that long. Creates and other
+    /// non-idempotent POSTs are never retried on `409`.
+    pub fn with_conflict_retries(mut self, enabled: bool) -> Self {
+        self.retry_conflicts = enabled;
+        self
+    }
+
     /// The number of attempts in all.
     pub fn max_attempts(&self) -> u32 {
         self.max_attempts
+    }
+
+    /// Whether `409 Conflict` is retried for idempotent operations.
+    pub fn conflict_retries(&self) -> bool {
+        self.retry_conflicts
+    }
+
+    /// Whether a response status is worth another attempt of an operation under this policy.
+    pub(crate) fn retries_status(&self, status: StatusCode, idempotent: bool) -> bool {
+        retry_status(status, idempotent)
+            || (status == StatusCode::CONFLICT && idempotent && self.retry_conflicts)
     }
 
     /// The backoff delays of one call, in order.
@@ -135,6 +162,19 @@ mod tests {
         assert!(!retry_status(StatusCode::SERVICE_UNAVAILABLE, false));
         assert!(!retry_status(StatusCode::INTERNAL_SERVER_ERROR, true));
         assert!(!retry_status(StatusCode::NOT_FOUND, true));
+    }
+
+    #[test]
+    fn conflicts_are_retried_only_when_asked_and_only_for_idempotent_calls() {
+        let default = RetryPolicy::default();
+        assert!(!default.conflict_retries());
+        assert!(!default.retries_status(StatusCode::CONFLICT, true));
+        let policy = RetryPolicy::default().with_conflict_retries(true);
+        assert!(policy.conflict_retries());
+        assert!(policy.retries_status(StatusCode::CONFLICT, true));
+        assert!(!policy.retries_status(StatusCode::CONFLICT, false));
+        assert!(policy.retries_status(StatusCode::TOO_MANY_REQUESTS, false));
+        assert!(!policy.retries_status(StatusCode::BAD_REQUEST, true));
     }
 
     #[test]

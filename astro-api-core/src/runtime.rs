@@ -9,11 +9,12 @@ use tracing::Instrument;
 
 use crate::body_limit::{BodyFailure, ReadBody, read_body};
 use crate::capture::{body_request_id, capture_error};
+use crate::credential::{Credential, Credentials, InvalidToken, expired_response};
 use crate::limits::{Limiter, RateLimits};
 use crate::operation::{Api, ApiVersion, Operation};
 use crate::redact::{REDACTED, Token};
 use crate::response_meta::{self, ResponseMeta, retry_after};
-use crate::retry::{RetryPolicy, retry_status};
+use crate::retry::RetryPolicy;
 
 /// How many bytes of an error body the runtime keeps.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -25,8 +26,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// `ClientHooks::exec`, so retries, rate limits, error capture, body limits and tracing apply to
 /// every operation, with or without the `astro-api` facade.
 ///
-/// Clones share the same rate limiters: give every client that uses one API token the same
-/// runtime.
+/// Clones share the same rate limiters and the same token: give every client that uses one API
+/// token the same runtime. [`Runtime::set_bearer_token`] replaces the token for every clone.
 #[derive(Clone, Debug)]
 pub struct Runtime {
     inner: Arc<Inner>,
@@ -37,10 +38,8 @@ struct Inner {
     retry: RetryPolicy,
     limiter: Option<Limiter>,
     max_response_bytes: u64,
-    /// `Authorization: Bearer …`, marked sensitive (its `Debug` prints `Sensitive`).
-    authorization: Option<HeaderValue>,
-    /// The token alone, to keep it out of what a server echoes back.
-    token: Option<Token>,
+    /// The bearer token, replaceable while the runtime is in use.
+    credentials: Credentials,
     user_agent: HeaderValue,
     attempt_timeout: Option<Duration>,
     api_version: ApiVersion,
@@ -61,8 +60,7 @@ pub struct RuntimeBuilder {
     retry: RetryPolicy,
     rate_limits: Option<RateLimits>,
     max_response_bytes: u64,
-    authorization: Option<HeaderValue>,
-    token: Option<Token>,
+    credential: Option<Arc<Credential>>,
     user_agent: HeaderValue,
     attempt_timeout: Option<Duration>,
     api_version: ApiVersion,
@@ -74,8 +72,7 @@ impl Default for RuntimeBuilder {
             retry: RetryPolicy::default(),
             rate_limits: Some(RateLimits::default()),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            authorization: None,
-            token: None,
+            credential: None,
             user_agent: HeaderValue::from_static(concat!(
                 "astro-api-core/",
                 env!("CARGO_PKG_VERSION")
@@ -85,13 +82,6 @@ impl Default for RuntimeBuilder {
         }
     }
 }
-
-/// A bearer token that cannot be sent as a header value.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "the API token is not a valid header value (it contains control characters or non-ASCII text)"
-)]
-pub struct InvalidToken;
 
 impl RuntimeBuilder {
     /// The retry policy ([`RetryPolicy::disabled`] turns retries off).
@@ -115,12 +105,11 @@ impl RuntimeBuilder {
 
     /// The API token sent as `Authorization: Bearer <token>` with every request. The header
     /// value is marked sensitive, and the token appears in no `Debug` output.
+    ///
+    /// When the token is a JWT with an `exp` claim, a call made once it has passed is not sent:
+    /// it fails with [`ErrorKind::TokenExpired`](crate::ErrorKind::TokenExpired).
     pub fn bearer_token(mut self, token: &str) -> Result<Self, InvalidToken> {
-        let mut value =
-            HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| InvalidToken)?;
-        value.set_sensitive(true);
-        self.authorization = Some(value);
-        self.token = Token::new(token.as_bytes());
+        self.credential = Some(Credential::new(token)?);
         Ok(self)
     }
 
@@ -151,8 +140,7 @@ impl RuntimeBuilder {
                 retry: self.retry,
                 limiter: self.rate_limits.map(Limiter::new),
                 max_response_bytes: self.max_response_bytes,
-                authorization: self.authorization,
-                token: self.token,
+                credentials: Credentials::new(self.credential),
                 user_agent: self.user_agent,
                 attempt_timeout: self.attempt_timeout,
                 api_version: self.api_version,
@@ -178,6 +166,16 @@ impl Runtime {
         &self.inner.retry
     }
 
+    /// Replaces the API token of this runtime and of every clone of it (so of every generated
+    /// client built on it), for every attempt that starts from now on, calls already running
+    /// included. Echoes of the new token are scrubbed from errors as the old one's were.
+    ///
+    /// The token is prepared here, once: attempts only take a reference to it.
+    pub fn set_bearer_token(&self, token: &str) -> Result<(), InvalidToken> {
+        self.inner.credentials.replace(Credential::new(token)?);
+        Ok(())
+    }
+
     /// Sends a request of an operation: waits for the rate limiter, retries what is safe to
     /// retry (see [`RetryPolicy`]), and returns the final response. Error responses come back
     /// with their body captured so that [`crate::Error`] can report it.
@@ -199,7 +197,7 @@ impl Runtime {
         let operation_id = operation.id;
         let mut attempts = Attempts::new(&self.inner.retry, request.method(), operation);
         let mut next = Some(request);
-        while let Some(request) = next.take() {
+        while let Some(mut request) = next.take() {
             attempts.number += 1;
             let spare = if attempts.number < self.inner.retry.max_attempts() {
                 request.try_clone()
@@ -207,6 +205,21 @@ impl Runtime {
                 None
             };
             self.throttle(&attempts.method, operation_id).await;
+            let credential = self.inner.credentials.current();
+            if let Some(credential) = &credential {
+                if let Some(at) = credential.expired() {
+                    tracing::warn!(
+                        operation = operation_id,
+                        "not sent: the API token expired at {}",
+                        httpdate::fmt_http_date(at)
+                    );
+                    return Ok(expired_response(at));
+                }
+                request
+                    .headers_mut()
+                    .insert(AUTHORIZATION, credential.authorization.clone());
+            }
+            let token = credential.as_ref().and_then(|c| c.token.as_ref());
             let span = tracing::info_span!(
                 "astro_request",
                 operation = operation_id,
@@ -220,7 +233,7 @@ impl Runtime {
                     let status = response.status();
                     span.record("status", status.as_u16());
                     let header_id = response_meta::request_id(response.headers())
-                        .map(|id| self.without_token(id));
+                        .map(|id| without_token(id, token));
                     if let Some(id) = &header_id {
                         span.record("request_id", id.to_str().unwrap_or(REDACTED));
                     }
@@ -228,13 +241,13 @@ impl Runtime {
                         response_meta::record(ResponseMeta {
                             status,
                             request_id: header_id,
-                            token: self.inner.token.clone(),
+                            token: token.cloned(),
                         });
                         let body = read_body(response, self.inner.max_response_bytes).await;
                         attempts.after_body(body, spare.is_some())
                     } else {
                         let step = attempts
-                            .after_status(response, spare.is_some(), self.inner.token.as_ref())
+                            .after_status(response, spare.is_some(), token)
                             .await;
                         if let Step::Finish(Ok(captured)) = &step
                             && let Some(id) = body_request_id(captured)
@@ -257,25 +270,14 @@ impl Runtime {
         unreachable!("every attempt without a spare request finishes the call")
     }
 
-    /// A request id header, or `<redacted>` in its place when it contains the token (a
-    /// server echoing credentials into a header must not put them into logs or errors).
-    fn without_token(&self, id: &HeaderValue) -> HeaderValue {
-        match &self.inner.token {
-            Some(token) if token.is_in(id.as_bytes()) => HeaderValue::from_static(REDACTED),
-            _ => id.clone(),
-        }
-    }
-
-    /// Adds the runtime's headers and timeout to a request that does not set its own.
+    /// Adds the runtime's headers and timeout to a request that does not set its own (the
+    /// token is added per attempt, so that a replaced one is used from the next attempt on).
     fn prepare(&self, request: &mut reqwest::Request, api: &Api) {
         let headers = request.headers_mut();
         if let Some((name, version)) = self.inner.api_version.header_value(api)
             && let Ok(value) = HeaderValue::from_str(version)
         {
             headers.insert(name, value);
-        }
-        if let Some(authorization) = &self.inner.authorization {
-            headers.insert(AUTHORIZATION, authorization.clone());
         }
         if !headers.contains_key(USER_AGENT) {
             headers.insert(USER_AGENT, self.inner.user_agent.clone());
@@ -296,6 +298,15 @@ impl Runtime {
                 );
             }
         }
+    }
+}
+
+/// A request id header, or `<redacted>` in its place when it contains the attempt's token (a
+/// server echoing credentials into a header must not put them into logs or errors).
+fn without_token(id: &HeaderValue, token: Option<&Token>) -> HeaderValue {
+    match token {
+        Some(token) if token.is_in(id.as_bytes()) => HeaderValue::from_static(REDACTED),
+        _ => id.clone(),
     }
 }
 
@@ -379,7 +390,7 @@ impl<'a> Attempts<'a> {
             );
             return Step::Finish(Ok(no_content()));
         }
-        if can_retry && retry_status(status, self.idempotent) {
+        if can_retry && self.policy.retries_status(status, self.idempotent) {
             let wait = retry_after(response.headers());
             let policy = self.policy;
             if let Some(delay) = policy.next_delay(wait, self.backoff()) {

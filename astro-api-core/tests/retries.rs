@@ -193,3 +193,63 @@ async fn a_body_that_fails_part_way_is_retried_for_idempotent_calls_only() {
     assert_eq!(error.kind(), astro_api_core::ErrorKind::Body);
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn conflicts_are_retried_with_backoff_for_idempotent_calls_when_asked() {
+    let conflict = || astro_error(409, "r-409");
+    let policy = RetryPolicy::default()
+        .without_jitter()
+        .with_conflict_retries(true);
+    for operation in [&UPDATE, &DELETE, &LIST] {
+        let server = Server::start(vec![conflict(), conflict(), no_content()]).await;
+        let runtime = builder().retry(policy.clone()).build();
+        let started = Instant::now();
+        let response = execute(&runtime, &support::BETA, operation, server.url())
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::NO_CONTENT,
+            "{}",
+            operation.id
+        );
+        assert_eq!(server.requests().len(), 3, "{}", operation.id);
+        assert!(
+            started.elapsed() >= Duration::from_millis(200 + 400),
+            "backed off twice: {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn conflicts_are_not_retried_by_default_nor_ever_for_creates() {
+    let conflict = astro_error(409, "r-409");
+    for (operation, policy) in [
+        (&UPDATE, RetryPolicy::default()),
+        (&DELETE, RetryPolicy::default()),
+        (&CREATE, RetryPolicy::default().with_conflict_retries(true)),
+    ] {
+        let server = Server::start(vec![conflict.clone(), no_content()]).await;
+        let runtime = builder().retry(policy).build();
+        let error = support::call::<serde_json::Value>(&runtime, operation, server.url())
+            .await
+            .unwrap_err();
+        assert!(error.is_conflict(), "{}: {error}", operation.id);
+        assert_eq!(error.request_id(), Some("r-409"));
+        assert_eq!(server.requests().len(), 1, "{}", operation.id);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn conflict_retries_end_with_the_last_conflict() {
+    let server = Server::start(vec![astro_error(409, "r-last")]).await;
+    let runtime = builder()
+        .retry(RetryPolicy::default().with_conflict_retries(true))
+        .build();
+    let error = support::call::<serde_json::Value>(&runtime, &UPDATE, server.url())
+        .await
+        .unwrap_err();
+    assert!(error.is_conflict());
+    assert_eq!(server.requests().len(), MAX_ATTEMPTS);
+}

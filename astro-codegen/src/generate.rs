@@ -7,7 +7,7 @@ use quote::quote;
 
 use crate::enums::{self, OpenEnum};
 use crate::target::Target;
-use crate::{builders, facade_methods, operation_table, path_checks, prepass};
+use crate::{builders, facade_methods, non_exhaustive, operation_table, path_checks, prepass};
 use astro_spec::document::Document;
 
 /// Why generation failed.
@@ -65,6 +65,7 @@ pub fn generate(document: &Document, target: &Target) -> Result<String, Generate
     let mut file: syn::File =
         syn::parse2(client).map_err(|e| GenerateError::Syntax(e.to_string()))?;
     path_checks::apply(&mut file, &operations);
+    non_exhaustive::apply(&mut file);
     let enums = enums::render(&prepared.enums);
     let table = operation_table::render(target, &operations);
     let builders = builders::render(&operations)?;

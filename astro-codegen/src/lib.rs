@@ -60,6 +60,8 @@ mod facade_methods;
 #[cfg(feature = "generator")]
 pub mod generate;
 #[cfg(feature = "generator")]
+mod non_exhaustive;
+#[cfg(feature = "generator")]
 mod operation_table;
 #[cfg(feature = "generator")]
 mod path_checks;

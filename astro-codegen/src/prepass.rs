@@ -10,16 +10,22 @@
 //! 3. [`relax_absent_scalars`]: in schemas that only appear in responses, a required string
 //!    (without a format) or array gets an empty default instead, so a field the service omits
 //!    (Deployment `imageTag`) decodes to `""` or `[]` rather than failing the whole response.
-//! 4. [`close_request_alternatives`]: a request-only schema that is one alternative of a
+//! 4. [`optional_response_fields`]: in those schemas, every other required property (boolean,
+//!    number, enum, date-time, object) is made optional, so it is `Option<T>` and decodes to
+//!    `None` when absent: a field a newer document adds as required must not make the responses
+//!    of a service that does not send it yet undecodable, and no value such as `false` or `0`
+//!    could stand for "not sent" without lying. The page envelope the pager reads (`offset`,
+//!    `limit`, `totalCount` of a list response) stays required.
+//! 5. [`close_request_alternatives`]: a request-only schema that is one alternative of a
 //!    `oneOf`/`anyOf` refuses unknown properties, so that the generated untagged enum picks the
 //!    alternative whose fields a JSON value actually has, instead of the first one whose required
 //!    fields are present (which would silently drop the rest).
-//! 5. [`optional_request_collections`]: an optional array or free-form map property of a schema
+//! 6. [`optional_request_collections`]: an optional array or free-form map property of a schema
 //!    that requests use is made nullable, so it is generated as `Option<Vec<T>>` or
 //!    `Option<Map>`: `None` leaves it out of the request, and `Some(vec![])` sends `[]` (`{}` for
 //!    a map). (A plain `Vec` or map would leave an empty one out, and for an update that
 //!    replaces a set, absent and empty mean different things.)
-//! 6. [`crate::enums::lift_inline_enums`]: every string enum becomes a named schema, generated
+//! 7. [`crate::enums::lift_inline_enums`]: every string enum becomes a named schema, generated
 //!    as an open enum.
 
 use std::collections::BTreeSet;
@@ -45,6 +51,7 @@ pub fn prepare(document: &Document) -> Prepared {
     open_objects(&mut value);
     keep_success_responses(&mut value);
     relax_absent_scalars(&mut value);
+    optional_response_fields(&mut value, &page_schemas(document));
     close_request_alternatives(&mut value);
     optional_request_collections(&mut value);
     let enums = enums::lift_inline_enums(&mut value);
@@ -223,6 +230,44 @@ pub fn relax_absent_scalars(value: &mut Value) {
     }
 }
 
+/// The fields of a page envelope that the pager reads: they stay required.
+const PAGE_FIELDS: [&str; 3] = ["offset", "limit", "totalCount"];
+
+/// The response schemas of the document's offset/limit list operations.
+pub fn page_schemas(document: &Document) -> BTreeSet<String> {
+    document
+        .operations()
+        .into_iter()
+        .filter_map(|operation| operation.pagination)
+        .map(|pagination| pagination.page_schema)
+        .collect()
+}
+
+/// Makes every property of a response-only schema that is still required after
+/// [`relax_absent_scalars`] optional, except the [`PAGE_FIELDS`] of `page_schemas` (see the
+/// module docs).
+pub fn optional_response_fields(value: &mut Value, page_schemas: &BTreeSet<String>) {
+    let (response_side, request_side) = schema_sides(value);
+    let Some(schemas) = value
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for name in response_side.difference(&request_side) {
+        let Some(required) = schemas
+            .get_mut(name)
+            .and_then(|schema| schema.get_mut("required"))
+            .and_then(Value::as_array_mut)
+        else {
+            continue;
+        };
+        required.retain(|field| {
+            page_schemas.contains(name) && field.as_str().is_some_and(|f| PAGE_FIELDS.contains(&f))
+        });
+    }
+}
+
 /// The empty value a required-but-absent property decodes to, for the kinds that have one.
 fn empty_default(property: &Value) -> Option<Value> {
     if property.get("$ref").is_some() || property.get("enum").is_some() {
@@ -324,6 +369,49 @@ mod tests {
         assert!(
             res.get("nullable").is_none(),
             "response-only schemas are left alone"
+        );
+    }
+
+    #[test]
+    fn other_required_response_fields_become_optional_except_the_page_envelope() {
+        let mut value = doc();
+        value["components"]["schemas"]["Page"] = json!({"type": "object",
+            "required": ["offset", "limit", "totalCount", "flag"],
+            "properties": {"offset": {"type": "integer"}, "limit": {"type": "integer"},
+                           "totalCount": {"type": "integer"}, "flag": {"type": "boolean"}}});
+        value["paths"]["/a"]["get"] = json!({"operationId": "ListA", "responses": {"200": {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}}});
+        relax_absent_scalars(&mut value);
+        optional_response_fields(&mut value, &BTreeSet::from(["Page".to_string()]));
+        let schemas = value.pointer("/components/schemas").unwrap();
+        assert_eq!(schemas["Res"]["required"], json!([]));
+        assert_eq!(
+            schemas["Page"]["required"],
+            json!(["offset", "limit", "totalCount"])
+        );
+        assert_eq!(schemas["Req"]["required"], json!(["name"]));
+    }
+
+    #[test]
+    fn page_schemas_are_the_list_responses() {
+        let document = Document::from_value(json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/things": {"get": {"operationId": "ListThings",
+                "parameters": [
+                    {"name": "offset", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ThingsPage"}}}}}}}},
+            "components": {"schemas": {"ThingsPage": {"type": "object",
+                "required": ["offset", "limit", "totalCount", "things"],
+                "properties": {"offset": {"type": "integer"}, "limit": {"type": "integer"},
+                    "totalCount": {"type": "integer"},
+                    "things": {"type": "array", "items": {"type": "string"}}}}}}
+        }))
+        .unwrap();
+        assert_eq!(
+            page_schemas(&document),
+            BTreeSet::from(["ThingsPage".to_string()])
         );
     }
 

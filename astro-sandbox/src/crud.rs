@@ -9,15 +9,15 @@ use serde_json::{Map, Value};
 
 use crate::catalog::{Api, Route};
 use crate::ids::Ids;
+use crate::lifecycle::{self, item_key};
 use crate::listing;
 use crate::records::{merge_fields, new_record, stamp};
 use crate::request::Checked;
 use crate::resources::{Resource, Role, membership_source, single_array};
 use crate::schema::{check, conform};
 use crate::store::Store;
-use crate::synth;
 use crate::template::Segment;
-use crate::uploads;
+use crate::{env_vars, roles, synth, tokens, uploads};
 
 /// The answer of an operation before it is encoded: a status and a body.
 #[derive(Debug, PartialEq)]
@@ -80,7 +80,7 @@ pub fn dispatch(
     let respond = |value: &Value| Answer {
         status: operation.success_status,
         body: match &operation.success_schema {
-            Some(schema) => Body::Json(conform(document, schema, value)),
+            Some(schema) => Body::Json(conform(document, schema, &env_vars::redact(value))),
             None => Body::Empty,
         },
     };
@@ -107,46 +107,75 @@ pub fn dispatch(
                 operation.request_body.as_ref(),
                 &id,
             );
+            let mut issued = None;
             if let Value::Object(fields) = &mut record {
+                roles::on_create(api, resource, params, request.body.as_ref(), fields);
+                env_vars::on_write(fields, None, request.body.as_ref());
+                let key = item_key(&collection, &id);
+                lifecycle::on_create(&mut store.jobs, api, resource, &key, fields);
                 let endpoint = store.blob_endpoint.as_ref();
                 uploads::on_create(endpoint, resource, params, request.body.as_ref(), fields);
+                if tokens::issues_values(api, resource) {
+                    let body = request.body.as_ref();
+                    issued = Some(tokens::on_create(store, &collection, &id, fields, body));
+                }
+            }
+            store.insert(&collection, &id, record.clone());
+            Ok(respond(&with_token(record, issued)))
+        }
+        (Role::Read, Some(resource)) => match lifecycle::read(store, &collection, &item_id()) {
+            Some(record) => Ok(respond(&record)),
+            None => Err(not_found(resource)),
+        },
+        (Role::Update, Some(resource)) => {
+            let id = item_id();
+            let Some(mut record) = store.get(&collection, &id).cloned() else {
+                return Err(not_found(resource));
+            };
+            if let (Value::Object(fields), Some(Value::Object(changes))) =
+                (&mut record, &request.body)
+            {
+                let variables = fields.get(env_vars::FIELD).cloned();
+                merge_fields(api, resource, fields, changes);
+                env_vars::on_write(fields, variables.as_ref(), request.body.as_ref());
+                stamp(api, resource, fields, &["updatedAt"]);
+                let key = item_key(&collection, &id);
+                lifecycle::on_update(&mut store.jobs, api, resource, &key, fields);
             }
             store.insert(&collection, &id, record.clone());
             Ok(respond(&record))
         }
-        (Role::Read, Some(resource)) => match store.get(&collection, &item_id()) {
-            Some(record) => Ok(respond(record)),
-            None => Err(not_found(resource)),
-        },
-        (Role::Update, Some(resource)) => match store.get_mut(&collection, &item_id()) {
-            Some(record) => {
-                if let (Value::Object(fields), Some(Value::Object(changes))) =
-                    (&mut *record, &request.body)
-                {
-                    merge_fields(api, resource, fields, changes);
-                    stamp(api, resource, fields, &["updatedAt"]);
-                }
-                Ok(respond(record))
-            }
-            None => Err(not_found(resource)),
-        },
-        (Role::Delete, Some(resource)) => match store.remove(&collection, &item_id()) {
+        (Role::Delete, Some(resource)) => match remove_item(store, &collection, &item_id()) {
             true => Ok(empty()),
             false => Err(not_found(resource)),
         },
-        (Role::Action, Some(resource)) => match store.get_mut(&collection, &item_id()) {
-            Some(record) => {
-                if let Value::Object(fields) = &mut *record {
-                    if let Some(Value::Object(changes)) = &request.body {
-                        merge_fields(api, resource, fields, changes);
-                    }
-                    stamp(api, resource, fields, &["updatedAt"]);
+        (Role::Action, Some(resource)) => {
+            let id = item_id();
+            let Some(mut record) = store.get(&collection, &id).cloned() else {
+                return match declares(api, operation, 404) {
+                    true => Err(not_found(resource)),
+                    false => Ok(other(api, route, params, request)),
+                };
+            };
+            let action = match route.segments.last() {
+                Some(Segment::Literal(action)) => action.as_str(),
+                _ => "",
+            };
+            let mut issued = None;
+            if let Value::Object(fields) = &mut record {
+                if let Some(Value::Object(changes)) = &request.body {
+                    merge_fields(api, resource, fields, changes);
                 }
-                Ok(respond(record))
+                stamp(api, resource, fields, &["updatedAt"]);
+                let key = item_key(&collection, &id);
+                lifecycle::on_action(&mut store.jobs, api, resource, action, &key, fields);
+                if tokens::issues_values(api, resource) {
+                    issued = tokens::on_action(store, action, &collection, &id, fields);
+                }
             }
-            None if declares(api, operation, 404) => Err(not_found(resource)),
-            None => Ok(other(api, route, params, request)),
-        },
+            store.insert(&collection, &id, record.clone());
+            Ok(respond(&with_token(record, issued)))
+        }
         (Role::BulkCreate, Some(resource)) => bulk_create(
             store,
             ids,
@@ -159,7 +188,7 @@ pub fn dispatch(
         ),
         (Role::BulkDelete, Some(_)) => {
             for id in listed_ids(api, operation, request) {
-                store.remove(&collection, &id);
+                remove_item(store, &collection, &id);
             }
             Ok(empty())
         }
@@ -210,7 +239,24 @@ pub fn dispatch(
                 },
             })
         }
-        _ => Ok(other(api, route, params, request)),
+        _ => match roles::grant(store, api, route, params, request) {
+            Some(granted) => granted.map(|roles| respond(&roles)),
+            None => Ok(other(api, route, params, request)),
+        },
+    }
+}
+
+/// Removes a stored item with its pending work and the token values issued for it.
+fn remove_item(store: &mut Store, collection: &str, id: &str) -> bool {
+    tokens::on_delete(store, collection, id);
+    lifecycle::remove(store, collection, id)
+}
+
+/// A record as a create or rotate answers it: with the token value just issued, if any.
+fn with_token(record: Value, issued: Option<String>) -> Value {
+    match issued {
+        Some(value) => tokens::reveal(&record, &value),
+        None => record,
     }
 }
 
@@ -232,6 +278,8 @@ fn list(
         &resource.id_property,
         &resource.noun,
     );
+    let answered: Vec<Value> = items.into_iter().map(env_vars::redact).collect();
+    let items = answered.iter().collect();
     let page = listing::page(&api.document, pagination, &filters, items, &request.query);
     Answer {
         status: operation.success_status,

@@ -15,8 +15,8 @@ use crate::crud::{self, Answer, Body, Refusal};
 use crate::ids::Ids;
 use crate::inject::{FaultResponse, Injections};
 use crate::journal::RecordedRequest;
-use crate::request;
 use crate::store::Store;
+use crate::{request, tokens};
 
 /// Everything a running sandbox shares between its connections and its handle.
 #[derive(Debug)]
@@ -31,7 +31,8 @@ pub struct State {
     pub journal: Mutex<Vec<RecordedRequest>>,
     /// Id source.
     pub ids: Ids,
-    /// The one bearer token accepted, if the sandbox was started with one; otherwise any.
+    /// The bearer token accepted, if the sandbox was started with one (with the current token
+    /// values the sandbox issued); otherwise any.
     pub token: Option<String>,
 }
 
@@ -125,8 +126,8 @@ async fn respond(
             return (id, injected(response, request_id));
         }
     }
-    if let Err(message) = authenticate(parts, state.token.as_deref()) {
-        return (id, error(401, message, request_id));
+    if let Err(message) = authenticate(parts, state) {
+        return (id, error(401, &message, request_id));
     }
     let checked = match request::check(&api.document, operation, &params, parts.uri.query(), body) {
         Ok(checked) => checked,
@@ -163,26 +164,25 @@ async fn respond(
     (id, response)
 }
 
-/// Accepts a request with `Authorization: Bearer <token>` (any token, or only `required`).
-fn authenticate(parts: &http::request::Parts, required: Option<&str>) -> Result<(), &'static str> {
-    let malformed = "missing or malformed credentials: send `Authorization: Bearer <token>`";
+/// Accepts a request with `Authorization: Bearer <token>`: any token, or when the sandbox was
+/// started with one, that token and the current values it issued (see [`tokens::authenticate`]).
+fn authenticate(parts: &http::request::Parts, state: &State) -> Result<(), String> {
+    let malformed = || "missing or malformed credentials: send `Authorization: Bearer <token>`";
     let value = parts
         .headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .ok_or(malformed)?;
+        .ok_or_else(malformed)?;
     let token = match value.split_once(' ') {
         Some((scheme, token))
             if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
         {
             token.trim()
         }
-        _ => return Err(malformed),
+        _ => return Err(malformed().into()),
     };
-    match required {
-        Some(expected) if expected != token => {
-            Err("the bearer token is not the one this sandbox accepts")
-        }
+    match state.token.as_deref() {
+        Some(expected) if expected != token => tokens::authenticate(&lock(&state.store), token),
         _ => Ok(()),
     }
 }

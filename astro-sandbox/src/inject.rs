@@ -52,6 +52,12 @@ impl Fault {
         }))
     }
 
+    /// Answers `409 Conflict` with a JSON `Error` body, like the service's "workflow already
+    /// running" on a cluster that is busy.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::status(409, message)
+    }
+
     /// Answers `status` with a `text/plain` body, like the gateway's `403 RBAC: access denied`.
     pub fn text(status: u16, body: impl Into<String>) -> Self {
         Self::new(Some(FaultResponse::Text {

@@ -25,6 +25,30 @@
 //!   listed ids (unknown ones are ignored); a body-less `POST` of ids to a collection without a
 //!   create (`AddTeamMembers`) adds one object per id, with the fields of the organization's
 //!   user of that id; `…/users/{userId}/teams` lists the teams whose members include the user.
+//! - **Long-running work**: a created deployment is `CREATING` and becomes `HEALTHY` after it
+//!   has been read ([`SandboxBuilder::settle_after`] times, 2 by default; `GET` of the item,
+//!   lists do not count); an update moves a `HEALTHY` one to `DEPLOYING`, which settles the
+//!   same way. Clusters go `CREATING` → `CREATED` (and `UPDATING` → `CREATED` on update); a
+//!   deploy stays `INITIALIZED` until its finalize, then settles to `DEPLOYED`. Seeded objects
+//!   start settled. [`Sandbox::script_statuses`] makes the next reads answer chosen statuses
+//!   (failures, hibernation), and [`Sandbox::remove_after_reads`] makes an object disappear
+//!   after some reads, as one being deleted does.
+//! - **Secrets**: a deployment's `environmentVariables` are replaced by a create's or update's
+//!   list (a variable left out is removed), but a variable sent without `value` keeps the
+//!   value stored for its key, secret or not (`""` empties it); `updatedAt` changes only for variables whose value or `isSecret` changed.
+//!   Secret values are never answered (the `value` field is left out), only stored:
+//!   [`Sandbox::object`] shows them, and [`Sandbox::update_object`] changes a stored object
+//!   as someone else would.
+//! - **Roles**: UpdateUserRoles, UpdateTeamRoles and UpdateApiTokenRoles replace the roles of
+//!   the stored user, team or token (a role list left out becomes empty; a role the subject
+//!   cannot hold is `400`), and reads answer them. A created token holds its request's
+//!   `role` on its `scope`; a created team without one is `ORGANIZATION_MEMBER`; the seeded
+//!   user owns the seeded organization and workspace.
+//! - **API token values**: CreateApiToken and RotateApiToken answer a fresh JWT-shaped `token`
+//!   (claims `sub`, `iat`, and `exp` when the request gave `tokenExpiryPeriodInDays`); reads
+//!   and lists never do. With [`SandboxBuilder::token`], the issued values that are current
+//!   authenticate too; a rotated, deleted or expired one (its `exp` or the stored `endAt`
+//!   passed) gets `401` saying why.
 //! - **The caller**: `GET /v1/users/self` answers the seeded default user.
 //! - **Synthesized answers**: a deployment's logs (`GetDeploymentLogs`) answer a few entries, a
 //!   second apart and ending now, from the requested `sources`; the organization's audit logs
@@ -32,7 +56,7 @@
 //!   gzip-compressed NDJSON file of a few records (`id`, `organizationId`, `timestamp` within
 //!   `startDate`..`endDate`, `action`, `actor`, `target`, `requestId`: the document does not
 //!   describe the records, so these fields are the sandbox's own). Other operations (options,
-//!   role updates, hibernation overrides…) answer a sample of their success schema carrying
+//!   hibernation overrides…) answer a sample of their success schema carrying
 //!   the request's matching fields. Parent objects are not checked: listing under an unknown
 //!   organization gives an empty page.
 //! - **Samples are synthesized from the schemas** ([`astro_spec::samples`], valid by
@@ -41,15 +65,16 @@
 //! - **Strict**: requests are checked against the document (required fields and parameters,
 //!   types, enums, bounds, formats; see [`astro_spec::validate`]) and refused with `400` and a
 //!   JSON `Error` naming the problem; a missing or non-bearer `Authorization` gives `401` (any
-//!   token is accepted unless [`SandboxBuilder::token`] names one); unknown paths `404`; wrong
-//!   methods `405` with `Allow`. Every response is valid against the document and carries an
-//!   `x-request-id` header (errors also carry it as `requestId`).
+//!   token is accepted unless [`SandboxBuilder::token`] names one, see above); unknown paths
+//!   `404`; wrong methods `405` with `Allow`. Every response is valid against the document
+//!   and carries an `x-request-id` header (errors also carry it as `requestId`).
 //! - **Deploy uploads**: with [`SandboxBuilder::blob_endpoint`], a created deploy carries a
 //!   signed blob SAS URL (`dagsUploadUrl` or `bundleUploadUrl`, by its type) into a container of
 //!   a real blob server, and every deploy image coordinates; [`blob`] runs Azurite and a
 //!   recording, fault-injecting proxy in front of it that adds the version ids Azurite lacks.
 //! - **Observable and breakable**: [`Sandbox::requests`] returns what clients sent, and
-//!   [`Sandbox::inject`] plays [`Fault`]s (error statuses, plain-text errors, `429` with
+//!   [`Sandbox::inject`] plays [`Fault`]s (error statuses, plain-text errors, `409`
+//!   conflicts such as a busy cluster's "workflow already running", `429` with
 //!   `Retry-After`, delays) on the next calls of an operation.
 //!
 //! Operations are named by their `operationId`. v1 and v1beta1 share 59 ids; an unqualified id
@@ -88,19 +113,24 @@
 pub mod blob;
 mod catalog;
 mod crud;
+mod env_vars;
 mod handler;
 mod ids;
 mod inject;
+mod items;
 mod journal;
+mod lifecycle;
 mod listing;
 mod records;
 mod request;
 mod resources;
+mod roles;
 mod schema;
 mod server;
 mod store;
 mod synth;
 mod template;
+mod tokens;
 mod uploads;
 
 mod sandbox;

@@ -3,7 +3,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -12,14 +12,15 @@ use crate::handler::{State, lock};
 use crate::inject::{Fault, Injections};
 use crate::journal::RecordedRequest;
 use crate::records::new_record;
-use crate::resources::Role;
+use crate::resources::{Resource, Role};
 use crate::schema::check;
 use crate::store::Store;
+use crate::{lifecycle, roles};
 
 /// A running sandbox server. Dropping it stops the server.
 #[derive(Debug)]
 pub struct Sandbox {
-    state: Arc<State>,
+    pub(crate) state: Arc<State>,
     address: SocketAddr,
     organization_id: String,
     workspace_id: String,
@@ -32,12 +33,13 @@ pub struct SandboxBuilder {
     address: SocketAddr,
     seed_defaults: bool,
     token: Option<String>,
+    settle_reads: u32,
     blob_endpoint: Option<String>,
 }
 
 /// Why a fixture or a fault was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedError(String);
+pub struct SeedError(pub(crate) String);
 
 impl std::fmt::Display for SeedError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -53,6 +55,7 @@ impl Default for SandboxBuilder {
             address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             seed_defaults: true,
             token: None,
+            settle_reads: crate::lifecycle::DEFAULT_SETTLE_READS,
             blob_endpoint: None,
         }
     }
@@ -76,9 +79,21 @@ impl SandboxBuilder {
         self
     }
 
-    /// Accepts only this bearer token (`401` for any other); by default any token is accepted.
+    /// Accepts only this bearer token and the current values of the API tokens the sandbox
+    /// issues (`401` for any other, saying why: unknown, rotated, revoked or expired); by
+    /// default any token is accepted.
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// How many reads (`GET` of the item; lists do not count) a transitional status lasts
+    /// before it settles: a created deployment is `CREATING` then `HEALTHY`, an updated one
+    /// `DEPLOYING` then `HEALTHY`, a created cluster `CREATING` then `CREATED`, an updated one
+    /// `UPDATING` then `CREATED`, a finalized deploy `INITIALIZED` then `DEPLOYED`. The default
+    /// is 2; 0 settles at once (the create or update answers the settled status).
+    pub fn settle_after(mut self, reads: u32) -> Self {
+        self.settle_reads = reads;
         self
     }
 
@@ -98,7 +113,7 @@ impl SandboxBuilder {
         let address = listener.local_addr()?;
         let state = Arc::new(State {
             catalog,
-            store: Mutex::new(Store::default()),
+            store: Mutex::new(Store::with_settle_reads(self.settle_reads)),
             injections: Mutex::new(Injections::default()),
             journal: Mutex::new(Vec::new()),
             ids: Default::default(),
@@ -206,28 +221,15 @@ impl Sandbox {
         let Value::Object(given) = &fields else {
             return Err(SeedError("fixture fields must be a JSON object".into()));
         };
-        let schema = api.document.resolve(&resource.record_schema);
-        for (name, value) in given {
-            let Some(property) = schema.pointer(&format!("/properties/{name}")) else {
-                return Err(SeedError(format!(
-                    "`{name}` is not a field of a {}",
-                    resource.noun
-                )));
-            };
-            if let Err(mismatch) = check(&api.document, property, value) {
-                return Err(SeedError(format!(
-                    "`{name}`{} {}",
-                    dotted(&mismatch.at),
-                    mismatch.problem
-                )));
-            }
-        }
+        check_fields(api, resource, given)?;
         let id = match given.get(&resource.id_property) {
             Some(Value::String(id)) => id.clone(),
             _ => self.state.ids.object(),
         };
         let mut record = new_record(api, resource, &params, Some(&fields), None, &id);
         if let Value::Object(stored) = &mut record {
+            roles::on_create(api, resource, &params, Some(&fields), stored);
+            lifecycle::on_seed(api, resource, stored);
             stored.extend(given.clone());
         }
         let collection = route.concrete_prefix(route.segments.len(), &params);
@@ -311,8 +313,8 @@ impl Sandbox {
         Err(SeedError(format!("no collection is served at {path}")))
     }
 
-    /// Seeds an organization, a workspace and a user (the one `GET /users/self` answers with)
-    /// through the default API (v1).
+    /// Seeds an organization, a workspace and a user (the one `GET /users/self` answers with,
+    /// owner of both) through the default API (v1).
     fn seed_defaults(&mut self) -> Result<(), SeedError> {
         let prefix = self
             .state
@@ -326,6 +328,11 @@ impl Sandbox {
         let organization = format!("{prefix}/organizations/{}", self.organization_id);
         self.workspace_id = self.seed_sample(&format!("{organization}/workspaces"))?;
         let user = self.seed_sample(&format!("{organization}/users"))?;
+        let owner = json!({
+            "organizationRole": "ORGANIZATION_OWNER",
+            "workspaceRoles": [{"workspaceId": self.workspace_id, "role": "WORKSPACE_OWNER"}],
+        });
+        self.update_object(&format!("{organization}/users/{user}"), owner)?;
         lock(&self.state.store).self_user = Some((
             format!("/organizations/{}/users", self.organization_id),
             user,
@@ -365,6 +372,31 @@ impl Sandbox {
             .unwrap_or_default()
             .to_string())
     }
+}
+
+/// Checks that each of `given` is a field of the resource's objects and fits its schema.
+pub(crate) fn check_fields(
+    api: &Api,
+    resource: &Resource,
+    given: &serde_json::Map<String, Value>,
+) -> Result<(), SeedError> {
+    let schema = api.document.resolve(&resource.record_schema);
+    for (name, value) in given {
+        let Some(property) = schema.pointer(&format!("/properties/{name}")) else {
+            return Err(SeedError(format!(
+                "`{name}` is not a field of a {}",
+                resource.noun
+            )));
+        };
+        if let Err(mismatch) = check(&api.document, property, value) {
+            return Err(SeedError(format!(
+                "`{name}`{} {}",
+                dotted(&mismatch.at),
+                mismatch.problem
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn dotted(at: &str) -> String {

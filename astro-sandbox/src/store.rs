@@ -4,6 +4,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::lifecycle::Jobs;
+use crate::tokens::Issued;
+
 /// Every stored object, keyed by collection (the collection's concrete path without the API's
 /// mount prefix, such as `/organizations/o1/workspaces`), shared by every served API.
 #[derive(Debug, Default)]
@@ -11,6 +14,10 @@ pub struct Store {
     collections: HashMap<String, Vec<Record>>,
     /// The collection and id of the user `GET /users/self` answers with (the seeded user).
     pub self_user: Option<(String, String)>,
+    /// The pending long-running work of stored items (statuses settling, scripts, removals).
+    pub jobs: Jobs,
+    /// The API token values issued so far, current or not.
+    pub issued: Issued,
     /// Where created deploys' upload URLs point, if anywhere (see [`crate::uploads`]).
     pub blob_endpoint: Option<crate::uploads::BlobEndpoint>,
 }
@@ -23,6 +30,14 @@ struct Record {
 }
 
 impl Store {
+    /// An empty store whose transitional statuses last `settle_reads` reads.
+    pub fn with_settle_reads(settle_reads: u32) -> Self {
+        Self {
+            jobs: Jobs::new(settle_reads),
+            ..Self::default()
+        }
+    }
+
     /// Adds an object, replacing one with the same id.
     pub fn insert(&mut self, collection: &str, id: &str, value: Value) {
         let records = self.collections.entry(collection.to_string()).or_default();

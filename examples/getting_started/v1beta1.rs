@@ -6,14 +6,21 @@ use std::fmt;
 
 use astro_api::Client;
 use astro_api::iam::v1beta1::enums::CreateApiTokenRequestType;
-use astro_api::iam::v1beta1::types::{ApiToken, CreateApiTokenRequest, UpdateApiTokenRequest};
+use astro_api::iam::v1beta1::types::{
+    ApiToken, CreateApiTokenRequest, UpdateApiTokenRequest, UpdateApiTokenRequestDescription,
+    UpdateApiTokenRequestName,
+};
 
 use super::{Failure, Options, Outcome, api, table};
 
 fn describe_token(say: &mut dyn FnMut(String), token: &ApiToken) {
     say(format!("  id           {}", token.id));
     say(format!("  name         {}", token.name));
-    say(format!("  scope        {}", token.type_.as_str()));
+    let scope = token
+        .type_
+        .as_ref()
+        .map_or("(not sent)", |kind| kind.as_str());
+    say(format!("  scope        {scope}"));
     for role in &token.roles {
         say(format!(
             "  role         {} on {} {}",
@@ -52,7 +59,10 @@ pub async fn walk(
                     vec![
                         o.id.clone(),
                         o.name.clone(),
-                        o.support_plan.as_str().to_string(),
+                        o.support_plan
+                            .as_ref()
+                            .map_or("(not sent)", |plan| plan.as_str())
+                            .to_string(),
                     ]
                 })
                 .collect();
@@ -145,20 +155,19 @@ pub async fn walk(
         step,
         problem: format!("the {what} does not fit the API's bounds: {error}"),
     };
-    let update = UpdateApiTokenRequest {
-        name: created
-            .name
-            .as_str()
-            .try_into()
-            .map_err(|e| refused("token name", &e))?,
-        description: Some(
-            options
-                .description
-                .as_str()
-                .try_into()
-                .map_err(|e| refused("description", &e))?,
-        ),
-    };
+    let name: UpdateApiTokenRequestName = created
+        .name
+        .as_str()
+        .try_into()
+        .map_err(|e| refused("token name", &e))?;
+    let description: UpdateApiTokenRequestDescription = options
+        .description
+        .as_str()
+        .try_into()
+        .map_err(|e| refused("description", &e))?;
+    let update = UpdateApiTokenRequest::builder()
+        .name(name)
+        .description(Some(description));
     org.update_api_token()
         .token_id(&created.id)
         .body(update)

@@ -8,7 +8,9 @@ use astro_sandbox::Sandbox;
 pub struct Connection {
     /// The organization the example works in.
     pub org: Org,
-    /// The local sandbox, kept alive for as long as the example runs.
+    /// The local sandbox, kept alive for as long as the example runs (some examples only hold
+    /// it).
+    #[allow(dead_code)]
     pub sandbox: Option<Sandbox>,
 }
 
@@ -26,7 +28,10 @@ pub async fn connect() -> Result<Connection, String> {
         .start()
         .await
         .map_err(|error| format!("could not start the local sandbox: {error}"))?;
-    eprintln!("ASTRO_API_TOKEN is not set: running against a local sandbox at {}", sandbox.url());
+    eprintln!(
+        "ASTRO_API_TOKEN is not set: running against a local sandbox at {}",
+        sandbox.url()
+    );
     let client = Client::builder()
         .token("sandbox")
         .base_url(sandbox.url())

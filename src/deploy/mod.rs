@@ -50,7 +50,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use astro_platform::enums::CreateDeployRequestType;
-use astro_platform::types::{CreateDeployRequest, Deploy, FinalizeDeployRequest};
+use astro_platform::types::Deploy;
 
 pub use archive::{ALWAYS_IGNORED, ENTRY_MTIME, IGNORE_FILE, PackedArchive, pack};
 pub use blob::BLOB_API_VERSION;
@@ -241,21 +241,17 @@ impl DeployRequest {
             .await
             .map_err(upload_failed)?;
 
-        let request = match kind {
-            Kind::Dags => FinalizeDeployRequest {
-                dag_tarball_version: Some(version.clone()),
-                bundle_tarball_version: None,
-            },
-            Kind::Bundle { .. } => FinalizeDeployRequest {
-                dag_tarball_version: None,
-                bundle_tarball_version: Some(version.clone()),
-            },
-        };
-        let finalized = org
+        let finalize = org
             .finalize_deploy()
             .deployment_id(&deployment_id)
-            .deploy_id(&id)
-            .body(request)
+            .deploy_id(&id);
+        let finalize = match kind {
+            Kind::Dags => finalize.body_map(|body| body.dag_tarball_version(Some(version.clone()))),
+            Kind::Bundle { .. } => {
+                finalize.body_map(|body| body.bundle_tarball_version(Some(version.clone())))
+            }
+        };
+        let finalized = finalize
             .call()
             .await
             .map_err(|error| failed(DeployStep::Finalize, DeployFailure::Api(error)))?;
@@ -303,28 +299,23 @@ async fn create(
     kind: &Kind,
     description: Option<String>,
 ) -> Result<Deploy, DeployError> {
-    let request = match kind {
-        Kind::Dags => CreateDeployRequest {
-            bundle_mount_path: None,
-            bundle_type: None,
-            description,
-            git: None,
-            type_: CreateDeployRequestType::DagOnly,
-        },
+    let create = org.create_deploy().deployment_id(deployment_id);
+    let create = match kind {
+        Kind::Dags => create.body_map(|body| {
+            body.type_(CreateDeployRequestType::DagOnly)
+                .description(description)
+        }),
         Kind::Bundle {
             mount_path,
             bundle_type,
-        } => CreateDeployRequest {
-            bundle_mount_path: Some(mount_path.clone()),
-            bundle_type: Some(bundle_type.clone()),
-            description,
-            git: None,
-            type_: CreateDeployRequestType::Bundle,
-        },
+        } => create.body_map(|body| {
+            body.type_(CreateDeployRequestType::Bundle)
+                .description(description)
+                .bundle_mount_path(Some(mount_path.clone()))
+                .bundle_type(Some(bundle_type.clone()))
+        }),
     };
-    org.create_deploy()
-        .deployment_id(deployment_id)
-        .body(request)
+    create
         .call()
         .await
         .map_err(|error| DeployError::new(DeployStep::Create, None, DeployFailure::Api(error)))
@@ -366,17 +357,13 @@ impl Org {
         deployment_id: &str,
         description: Option<String>,
     ) -> Result<(Deploy, ImageTarget), DeployError> {
-        let request = CreateDeployRequest {
-            bundle_mount_path: None,
-            bundle_type: None,
-            description,
-            git: None,
-            type_: CreateDeployRequestType::ImageOnly,
-        };
         let deploy = self
             .create_deploy()
             .deployment_id(deployment_id)
-            .body(request)
+            .body_map(|body| {
+                body.type_(CreateDeployRequestType::ImageOnly)
+                    .description(description)
+            })
             .call()
             .await
             .map_err(|error| {

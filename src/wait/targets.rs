@@ -298,9 +298,10 @@ mod platform {
 /// ```no_run
 /// # async fn run(org: astro_api::Org) -> Result<(), Box<dyn std::error::Error>> {
 /// org.delete_workspace().workspace_id("clworkspace1").call().await?;
-/// let org2 = org.clone();
+/// let reader = org.clone();
 /// astro_api::wait::until_gone("workspace", "clworkspace1", move || {
-///     org2.get_workspace().workspace_id("clworkspace1").call()
+///     let org = reader.clone();
+///     async move { org.get_workspace().workspace_id("clworkspace1").call().await }
 /// })
 /// .await?;
 /// # Ok(()) }

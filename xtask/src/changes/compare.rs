@@ -331,13 +331,21 @@ fn compare_fields(
         match (old.get(name), new.get(name)) {
             (None, Some(f)) => {
                 let detail = field_detail(f);
-                if request_side {
+                if request_side && f.required {
                     out.push(
-                        Impact::Compile,
+                        Impact::Runtime,
                         Kind::PropertyAdded,
                         member,
                         detail,
-                        "struct literals of this request type must set the new field",
+                        "requests built without it are refused before sending",
+                    );
+                } else if request_side {
+                    out.push(
+                        Impact::Additive,
+                        Kind::PropertyAdded,
+                        member,
+                        detail,
+                        "a new builder setter; the struct is non-exhaustive, so no code outside the crate names all its fields",
                     );
                 } else if f.required {
                     out.push(
@@ -353,7 +361,7 @@ fn compare_fields(
                         Kind::PropertyAdded,
                         member,
                         detail,
-                        "a new field of a response type",
+                        "a new field of a non-exhaustive response type",
                     );
                 }
             }
