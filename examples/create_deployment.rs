@@ -61,7 +61,8 @@ pub async fn run(
         .timeout(Duration::from_secs(options.timeout))
         .on_progress(move |step| progress(step.to_string()))
         .await?;
-    say(format!("{} is {}", ready.name, ready.status));
+    let status = ready.status.as_ref().map_or("(no status)", |s| s.as_str());
+    say(format!("{} is {status}", ready.name));
     Ok(ready)
 }
 

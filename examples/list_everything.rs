@@ -23,14 +23,18 @@ pub async fn run(org: &Org) -> Result<Vec<String>, Error> {
     while let Some(deployment) = deployments.try_next().await? {
         lines.push(format!(
             "deployment {} {} {}",
-            deployment.id, deployment.name, deployment.status
+            deployment.id,
+            deployment.name,
+            deployment.status.as_ref().map_or("-", |s| s.as_str())
         ));
     }
     let mut clusters = org.list_clusters().pager().page_size(100).items();
     while let Some(cluster) = clusters.try_next().await? {
         lines.push(format!(
             "cluster {} {} {}",
-            cluster.id, cluster.name, cluster.status
+            cluster.id,
+            cluster.name,
+            cluster.status.as_ref().map_or("-", |s| s.as_str())
         ));
     }
     let mut users = org.list_users().pager().page_size(100).items();

@@ -53,11 +53,13 @@ pub async fn run(org: &Org, deployment_id: &str, options: &Options) -> Result<Ve
     Ok(deployment
         .environment_variables
         .iter()
-        .map(|variable| match (&variable.value, variable.is_secret) {
-            (_, true) => format!("{}=<secret>", variable.key),
-            (Some(value), false) => format!("{}={value}", variable.key),
-            (None, false) => format!("{}=", variable.key),
-        })
+        .map(
+            |variable| match (&variable.value, variable.is_secret == Some(true)) {
+                (_, true) => format!("{}=<secret>", variable.key),
+                (Some(value), false) => format!("{}={value}", variable.key),
+                (None, false) => format!("{}=", variable.key),
+            },
+        )
         .collect())
 }
 

@@ -36,7 +36,10 @@ async fn create_deployment_creates_and_waits_until_healthy() {
     })
     .await
     .unwrap();
-    assert_eq!(deployment.status.as_str(), "HEALTHY");
+    assert_eq!(
+        deployment.status.as_ref().map(|s| s.as_str()),
+        Some("HEALTHY")
+    );
     let lines = lines.lock().unwrap();
     assert!(lines[0].starts_with("created deployment etl"), "{lines:?}");
     assert!(

@@ -70,7 +70,10 @@ async fn a_created_deployment_is_waited_for_until_healthy() {
         .on_progress(record)
         .await
         .unwrap();
-    assert_eq!(deployment.status.as_str(), "HEALTHY");
+    assert_eq!(
+        deployment.status.as_ref().map(|s| s.as_str()),
+        Some("HEALTHY")
+    );
     assert_eq!(*states.lock().unwrap(), ["CREATING", "HEALTHY"]);
     assert_eq!(sandbox.requests_for("GetDeployment").len(), 3);
 }
@@ -109,7 +112,10 @@ async fn unhealthy_while_creating_keeps_waiting() {
         .script_statuses(&path, &["CREATING", "UNHEALTHY", "HEALTHY"])
         .unwrap();
     let deployment = org.wait_for_deployment(&id).options(fast()).await.unwrap();
-    assert_eq!(deployment.status.as_str(), "HEALTHY");
+    assert_eq!(
+        deployment.status.as_ref().map(|s| s.as_str()),
+        Some("HEALTHY")
+    );
 }
 
 #[tokio::test]
@@ -149,7 +155,10 @@ async fn a_finalized_deploy_is_waited_for_until_deployed_and_a_failed_one_fails(
         .call()
         .await
         .unwrap();
-    assert_eq!(deploy.status.as_str(), "INITIALIZED");
+    assert_eq!(
+        deploy.status.as_ref().map(|s| s.as_str()),
+        Some("INITIALIZED")
+    );
     org.finalize_deploy()
         .deployment_id(&deployment)
         .deploy_id(&deploy.id)
@@ -162,7 +171,7 @@ async fn a_finalized_deploy_is_waited_for_until_deployed_and_a_failed_one_fails(
         .options(fast())
         .await
         .unwrap();
-    assert_eq!(done.status.as_str(), "DEPLOYED");
+    assert_eq!(done.status.as_ref().map(|s| s.as_str()), Some("DEPLOYED"));
 
     let failing = org
         .create_deploy()
@@ -262,7 +271,10 @@ async fn a_forbidden_poll_ends_the_wait_and_a_retryable_one_does_not() {
         .inject("GetDeployment", Fault::status(503, "busy").times(8))
         .unwrap();
     let deployment = org.wait_for_deployment(&id).options(fast()).await.unwrap();
-    assert_eq!(deployment.status.as_str(), "HEALTHY");
+    assert_eq!(
+        deployment.status.as_ref().map(|s| s.as_str()),
+        Some("HEALTHY")
+    );
 
     sandbox
         .inject("GetDeployment", Fault::text(403, "RBAC: access denied"))
@@ -325,7 +337,7 @@ async fn an_unknown_state_keeps_the_wait_going_and_is_logged_once() {
         .on_progress(record)
         .await
         .unwrap();
-    assert_eq!(ready.status.as_str(), "HEALTHY");
+    assert_eq!(ready.status.as_ref().map(|s| s.as_str()), Some("HEALTHY"));
     assert_eq!(
         *states.lock().unwrap(),
         ["CREATING", "WARMING_UP", "HEALTHY"]

@@ -12,7 +12,7 @@
 //!     .timeout(Duration::from_secs(20 * 60))
 //!     .on_progress(|progress| println!("{progress}"))
 //!     .await?;
-//! println!("{} is {}", deployment.name, deployment.status);
+//! println!("{} is {:?}", deployment.name, deployment.status);
 //! # Ok(()) }
 //! ```
 //!

@@ -58,6 +58,17 @@ pub(crate) fn deploy_verdict(status: &str) -> Verdict {
     }
 }
 
+/// The name of the state of a resource that came without a status.
+pub(crate) const NO_STATUS: &str = "(no status)";
+
+/// A status's name and whether this version does not know it; a missing status is unknown.
+fn state(status: Option<(&str, bool)>) -> (String, bool) {
+    match status {
+        Some((name, unknown)) => (name.to_string(), unknown),
+        None => (NO_STATUS.to_string(), true),
+    }
+}
+
 /// A judge for ready-waiters: `404` before the first sighting waits, after it fails.
 fn ready_judge<T>(
     mut judge_present: impl FnMut(&T) -> (String, Verdict, bool),
@@ -140,14 +151,16 @@ mod platform {
                         };
                         let mut seen_creating = false;
                         let judge = ready_judge(|deployment: &Deployment| {
-                            let status = deployment.status.as_str();
+                            let (status, unknown) = state(
+                                deployment
+                                    .status
+                                    .as_ref()
+                                    .map(|s| (s.as_str(), s.is_unknown())),
+                            );
                             seen_creating |= status == "CREATING";
                             let development = deployment.is_development_mode == Some(true);
-                            (
-                                status.to_string(),
-                                deployment_verdict(status, development, seen_creating),
-                                deployment.status.is_unknown(),
-                            )
+                            let verdict = deployment_verdict(&status, development, seen_creating);
+                            (status, verdict, unknown)
                         });
                         let read = || observe(org.get_deployment().deployment_id(&id).call());
                         let seen = poll(target, &options, progress.as_ref(), read, judge).await?;
@@ -178,12 +191,14 @@ mod platform {
                             id: &id,
                         };
                         let judge = ready_judge(|cluster: &Cluster| {
-                            let status = cluster.status.as_str();
-                            (
-                                status.to_string(),
-                                cluster_verdict(status),
-                                cluster.status.is_unknown(),
-                            )
+                            let (status, unknown) = state(
+                                cluster
+                                    .status
+                                    .as_ref()
+                                    .map(|s| (s.as_str(), s.is_unknown())),
+                            );
+                            let verdict = cluster_verdict(&status);
+                            (status, verdict, unknown)
                         });
                         let read = || observe(org.get_cluster().cluster_id(&id).call());
                         let seen = poll(target, &options, progress.as_ref(), read, judge).await?;
@@ -218,12 +233,10 @@ mod platform {
                             id: &id,
                         };
                         let judge = ready_judge(|deploy: &Deploy| {
-                            let status = deploy.status.as_str();
-                            (
-                                status.to_string(),
-                                deploy_verdict(status),
-                                deploy.status.is_unknown(),
-                            )
+                            let (status, unknown) =
+                                state(deploy.status.as_ref().map(|s| (s.as_str(), s.is_unknown())));
+                            let verdict = deploy_verdict(&status);
+                            (status, verdict, unknown)
                         });
                         let read = || {
                             observe(
@@ -259,7 +272,9 @@ mod platform {
                             resource: "deployment",
                             id: &id,
                         };
-                        let judge = gone_judge(|d: &Deployment| d.status.as_str().to_string());
+                        let judge = gone_judge(|d: &Deployment| {
+                            state(d.status.as_ref().map(|s| (s.as_str(), s.is_unknown()))).0
+                        });
                         let read = || observe(org.get_deployment().deployment_id(&id).call());
                         poll(target, &options, progress.as_ref(), read, judge).await?;
                         Ok(())
@@ -281,7 +296,9 @@ mod platform {
                             resource: "cluster",
                             id: &id,
                         };
-                        let judge = gone_judge(|c: &Cluster| c.status.as_str().to_string());
+                        let judge = gone_judge(|c: &Cluster| {
+                            state(c.status.as_ref().map(|s| (s.as_str(), s.is_unknown()))).0
+                        });
                         let read = || observe(org.get_cluster().cluster_id(&id).call());
                         poll(target, &options, progress.as_ref(), read, judge).await?;
                         Ok(())
