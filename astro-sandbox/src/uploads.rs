@@ -29,6 +29,9 @@ pub struct BlobEndpoint {
     container_url: String,
     container: String,
     account: Account,
+    /// Unique to this endpoint, so that sandboxes sharing a container (whose ids may repeat)
+    /// never write the same blob.
+    prefix: String,
 }
 
 impl BlobEndpoint {
@@ -46,6 +49,7 @@ impl BlobEndpoint {
                     container_url: url.to_string(),
                     container: container.to_string(),
                     account,
+                    prefix: unique_prefix(),
                 })
             }
             _ => Err(format!(
@@ -109,8 +113,18 @@ pub fn on_create(
         "BUNDLE" => ("bundleUploadUrl", "bundle.tar.gz"),
         _ => return,
     };
-    let url = endpoint.upload_url(&format!("{deployment}/{id}/{file}"));
+    let url = endpoint.upload_url(&format!("{}/{deployment}/{id}/{file}", endpoint.prefix));
     fields.insert(field.into(), Value::String(url));
+}
+
+/// A random hex string (std's randomly keyed hasher over a counter and the time).
+fn unique_prefix() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    hasher.write_i64(Utc::now().timestamp_nanos_opt().unwrap_or_default());
+    format!("{:016x}", hasher.finish())
 }
 
 #[cfg(test)]
@@ -122,6 +136,8 @@ mod tests {
         let endpoint = BlobEndpoint::parse("http://127.0.0.1:1/devstoreaccount1/deploys/").unwrap();
         assert_eq!(endpoint.container, "deploys");
         let url = endpoint.upload_url("d/x/dags.tar.gz");
+        let other = BlobEndpoint::parse("http://127.0.0.1:1/devstoreaccount1/deploys").unwrap();
+        assert_ne!(endpoint.prefix, other.prefix);
         assert!(
             url.starts_with("http://127.0.0.1:1/devstoreaccount1/deploys/d/x/dags.tar.gz?sv="),
             "{url}"

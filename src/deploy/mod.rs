@@ -10,7 +10,7 @@
 //!     .description("nightly")
 //!     .on_progress(|progress| println!("{progress:?}"))
 //!     .await?;
-//! println!("deploy {} is {}", deploy.id, deploy.status);
+//! println!("deploy {} is {:?}", deploy.id, deploy.status);
 //! # Ok(()) }
 //! ```
 //!
