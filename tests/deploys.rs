@@ -5,6 +5,10 @@
 
 mod support;
 
+#[allow(dead_code)]
+#[path = "../examples/deploy_dags.rs"]
+mod deploy_dags;
+
 use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
@@ -18,6 +22,7 @@ use astro_api::wait::WaitOptions;
 use astro_sandbox::blob::sas::DEV_ACCOUNT;
 use astro_sandbox::blob::{Azurite, BlobFault, BlobOperation, BlobProxy, BlobRequest};
 use astro_sandbox::{Fault, Sandbox};
+use clap::Parser;
 use serde_json::json;
 use support::{TOKEN, sandbox_client};
 use tokio::sync::OnceCell;
@@ -565,4 +570,53 @@ async fn an_image_deploy_gives_registry_coordinates() {
     assert!(deploy.dags_upload_url.is_none());
     let created = world.sandbox.requests_for("CreateDeploy");
     assert_eq!(created[0].json().unwrap(), json!({"type": "IMAGE_ONLY"}));
+}
+
+#[tokio::test]
+async fn the_deploy_dags_example_deploys_in_blocks_and_prints_image_commands() {
+    let world = world().await;
+    let folder = big_folder(200_000);
+    let path = folder.path().to_str().unwrap();
+    let options =
+        deploy_dags::Options::parse_from(["x", "--block-kib", "64", "--timeout", "20", path]);
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let deploy = deploy_dags::run(&world.org, &world.deployment_id, &options, move |event| {
+        sink.lock().unwrap().push(event.clone())
+    })
+    .await
+    .unwrap();
+    assert_eq!(deploy.status.as_ref().map(|s| s.as_str()), Some("DEPLOYED"));
+    let archive = archive_bytes(folder.path());
+    assert_same(
+        &blob_at(deploy.dags_upload_url.as_deref().unwrap()).await,
+        &archive,
+    );
+    let uploaded: Vec<u64> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|event| match event {
+            DeployProgress::Uploaded(progress) => Some(progress.sent),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        uploaded.len(),
+        archive.len().div_ceil(64 << 10),
+        "one event per block"
+    );
+    assert_eq!(uploaded.last().copied(), Some(archive.len() as u64));
+
+    let commands = deploy_dags::image_commands(&world.org, &world.deployment_id)
+        .await
+        .unwrap();
+    assert!(
+        commands[0].contains("docker login images.astronomer.cloud --username cli"),
+        "{commands:?}"
+    );
+    assert!(
+        commands[2].starts_with("docker push images.astronomer.cloud/"),
+        "{commands:?}"
+    );
 }
