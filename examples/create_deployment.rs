@@ -68,31 +68,20 @@ pub async fn run(
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let options = Options::parse();
-    let connection = match connect::connect().await {
-        Ok(connection) => connection,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
+    connect::exit(start(Options::parse()).await)
+}
+
+/// The example's job with its errors, for `main`.
+async fn start(options: Options) -> Result<Vec<String>, connect::BoxError> {
+    let connection = connect::connect().await?;
     let workspace = match (&options.workspace_id, &connection.sandbox) {
         (Some(id), _) => id.clone(),
         (None, Some(sandbox)) => sandbox.workspace_id().to_string(),
-        (None, None) => {
-            eprintln!("error: --workspace-id is required against the real service");
-            return ExitCode::FAILURE;
-        }
+        (None, None) => return Err("--workspace-id is required against the real service".into()),
     };
-    match run(&connection.org, &workspace, &options, |line| {
+    run(&connection.org, &workspace, &options, |line| {
         println!("{line}")
     })
-    .await
-    {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    .await?;
+    Ok(Vec::new())
 }

@@ -73,41 +73,27 @@ pub async fn run(
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let options = Options::parse();
-    let connection = match connect::connect().await {
-        Ok(connection) => connection,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
+    connect::exit(start(Options::parse()).await)
+}
+
+/// The example's job with its errors, for `main`.
+async fn start(options: Options) -> Result<Vec<String>, connect::BoxError> {
+    let connection = connect::connect().await?;
     let org = &connection.org;
-    let sandbox_user = match &connection.sandbox {
-        Some(_) => match org.list_users().pager().collect().await {
-            Ok(users) => users.first().map(|user| Subject::User(user.id.clone())),
-            Err(error) => {
-                eprintln!("error: {error}");
-                return ExitCode::FAILURE;
-            }
-        },
-        None => None,
-    };
-    let workspace = options
-        .workspace_id
-        .clone()
-        .or_else(|| Some(connection.sandbox.as_ref()?.workspace_id().to_string()));
-    let (Some(subject), Some(workspace)) = (options.subject().or(sandbox_user), workspace) else {
-        eprintln!("error: name a subject (--user, --team or --token) and --workspace-id");
-        return ExitCode::FAILURE;
-    };
-    match run(org, &subject, &workspace, &options).await {
-        Ok(line) => {
-            println!("{line}");
-            ExitCode::SUCCESS
+    let (subject, workspace) = match &connection.sandbox {
+        Some(sandbox) => {
+            let users = org.list_users().pager().collect().await?;
+            let seeded_user = users.first().map(|user| Subject::User(user.id.clone()));
+            let workspace = options
+                .workspace_id
+                .clone()
+                .unwrap_or_else(|| sandbox.workspace_id().to_string());
+            (options.subject().or(seeded_user), Some(workspace))
         }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+        None => (options.subject(), options.workspace_id.clone()),
+    };
+    let (Some(subject), Some(workspace)) = (subject, workspace) else {
+        return Err("name a subject (--user, --team or --token) and --workspace-id".into());
+    };
+    Ok(vec![run(org, &subject, &workspace, &options).await?])
 }

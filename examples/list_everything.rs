@@ -54,23 +54,11 @@ pub async fn run(org: &Org) -> Result<Vec<String>, Error> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let connection = match connect::connect().await {
-        Ok(connection) => connection,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match run(&connection.org).await {
-        Ok(lines) => {
-            for line in lines {
-                println!("{line}");
-            }
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    connect::exit(start().await)
+}
+
+/// The example's job with its errors, for `main`.
+async fn start() -> Result<Vec<String>, connect::BoxError> {
+    let connection = connect::connect().await?;
+    Ok(run(&connection.org).await?)
 }

@@ -65,14 +65,12 @@ pub async fn run(org: &Org, deployment_id: &str, options: &Options) -> Result<Ve
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let options = Options::parse();
-    let connection = match connect::connect().await {
-        Ok(connection) => connection,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
+    connect::exit(start(Options::parse()).await)
+}
+
+/// The example's job with its errors, for `main`.
+async fn start(options: Options) -> Result<Vec<String>, connect::BoxError> {
+    let connection = connect::connect().await?;
     let deployment = match (&options.deployment_id, &connection.sandbox) {
         (Some(id), _) => id.clone(),
         (None, Some(sandbox)) => {
@@ -80,29 +78,13 @@ async fn main() -> ExitCode {
                 "/v1/organizations/{}/deployments",
                 sandbox.organization_id()
             );
-            match sandbox.seed(&deployments, serde_json::json!({"type": "STANDARD"})) {
-                Ok(seeded) => seeded["id"].as_str().unwrap_or_default().to_string(),
-                Err(error) => {
-                    eprintln!("error: {error}");
-                    return ExitCode::FAILURE;
-                }
-            }
+            let seeded = sandbox.seed(
+                &deployments,
+                serde_json::json!({"type": "STANDARD", "workerQueues": []}),
+            )?;
+            seeded["id"].as_str().unwrap_or_default().to_string()
         }
-        (None, None) => {
-            eprintln!("error: --deployment-id is required against the real service");
-            return ExitCode::FAILURE;
-        }
+        (None, None) => return Err("--deployment-id is required against the real service".into()),
     };
-    match run(&connection.org, &deployment, &options).await {
-        Ok(variables) => {
-            for line in variables {
-                println!("{line}");
-            }
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    Ok(run(&connection.org, &deployment, &options).await?)
 }

@@ -35,5 +35,8 @@ impl Org {
 
 /// The secret value of an API token, as the generated type holds it.
 fn token_value(token: &ApiToken) -> Option<&str> {
-    token.token.as_deref()
+    token
+        .token
+        .as_ref()
+        .map(astro_api_core::SecretString::expose)
 }

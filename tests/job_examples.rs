@@ -1,4 +1,4 @@
-//! The job examples (`examples/{create_deployment,set_env_var,grant_role,list_everything}.rs`)
+//! The job examples (`examples/{create_deployment,set_env_var,grant_role,rotate_token,list_everything}.rs`)
 //! against the sandbox, through the same `run` functions their `main`s call.
 
 #![allow(dead_code)]
@@ -13,6 +13,8 @@ mod create_deployment;
 mod grant_role;
 #[path = "../examples/list_everything.rs"]
 mod list_everything;
+#[path = "../examples/rotate_token.rs"]
+mod rotate_token;
 #[path = "../examples/set_env_var.rs"]
 mod set_env_var;
 
@@ -112,4 +114,48 @@ async fn list_everything_lists_every_kind() {
     assert_eq!(count("deployment "), 120, "every page is read");
     assert_eq!(count("cluster "), 1);
     assert!(count("workspace ") >= 1 && count("user ") >= 1, "{lines:?}");
+}
+
+#[tokio::test]
+async fn rotate_token_switches_the_client_and_retires_the_old_value() {
+    const ADMIN: &str = "example-admin-token";
+    let sandbox = Sandbox::builder().token(ADMIN).start().await.unwrap();
+    let admin = astro_api::Client::builder()
+        .token(ADMIN)
+        .base_url(sandbox.url())
+        .organization_id(sandbox.organization_id())
+        .build()
+        .unwrap();
+    let request: astro_api::iam::types::CreateApiTokenRequest = serde_json::from_value(json!({
+        "name": "ci", "role": "ORGANIZATION_OWNER", "scope": "ORGANIZATION",
+    }))
+    .unwrap();
+    let created = admin
+        .default_org()
+        .unwrap()
+        .create_api_token()
+        .body(request)
+        .call()
+        .await
+        .unwrap();
+    let old = created.token.clone().unwrap().into_exposed();
+    let own = astro_api::Client::builder()
+        .token(&old)
+        .base_url(sandbox.url())
+        .build()
+        .unwrap();
+    let line = rotate_token::run(&own.default_org().unwrap(), &created.id, true)
+        .await
+        .unwrap();
+    assert!(
+        line.contains("still works") && !line.contains(&old),
+        "{line}"
+    );
+    let stale = astro_api::Client::builder()
+        .token(&old)
+        .base_url(sandbox.url())
+        .build()
+        .unwrap();
+    let error = stale.list_organizations().call().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error}");
 }

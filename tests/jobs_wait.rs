@@ -51,6 +51,14 @@ async fn create_deployment(org: &Org, workspace_id: &str) -> String {
         .id
 }
 
+/// A sandbox built by `builder`, a client's organization, and a deployment created there.
+async fn with_deployment(builder: astro_sandbox::SandboxBuilder) -> (Sandbox, Org, String) {
+    let sandbox = builder.start().await.unwrap();
+    let org = sandbox_client(&sandbox).default_org().unwrap();
+    let id = create_deployment(&org, sandbox.workspace_id()).await;
+    (sandbox, org, id)
+}
+
 fn deployment_path(sandbox: &Sandbox, id: &str) -> String {
     format!(
         "/v1/organizations/{}/deployments/{id}",
@@ -60,9 +68,7 @@ fn deployment_path(sandbox: &Sandbox, id: &str) -> String {
 
 #[tokio::test]
 async fn a_created_deployment_is_waited_for_until_healthy() {
-    let sandbox = Sandbox::builder().settle_after(2).start().await.unwrap();
-    let org = sandbox_client(&sandbox).default_org().unwrap();
-    let id = create_deployment(&org, sandbox.workspace_id()).await;
+    let (sandbox, org, id) = with_deployment(Sandbox::builder().settle_after(2)).await;
     let (states, record) = recorder();
     let deployment = org
         .wait_for_deployment(&id)
@@ -80,9 +86,7 @@ async fn a_created_deployment_is_waited_for_until_healthy() {
 
 #[tokio::test]
 async fn unhealthy_after_an_update_fails_fast_with_the_last_state() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let org = sandbox_client(&sandbox).default_org().unwrap();
-    let id = create_deployment(&org, sandbox.workspace_id()).await;
+    let (sandbox, org, id) = with_deployment(Sandbox::builder()).await;
     sandbox
         .script_statuses(&deployment_path(&sandbox, &id), &["DEPLOYING", "UNHEALTHY"])
         .unwrap();
@@ -104,9 +108,7 @@ async fn unhealthy_after_an_update_fails_fast_with_the_last_state() {
 
 #[tokio::test]
 async fn unhealthy_while_creating_keeps_waiting() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let org = sandbox_client(&sandbox).default_org().unwrap();
-    let id = create_deployment(&org, sandbox.workspace_id()).await;
+    let (sandbox, org, id) = with_deployment(Sandbox::builder()).await;
     let path = deployment_path(&sandbox, &id);
     sandbox
         .script_statuses(&path, &["CREATING", "UNHEALTHY", "HEALTHY"])
@@ -201,9 +203,7 @@ async fn a_finalized_deploy_is_waited_for_until_deployed_and_a_failed_one_fails(
 
 #[tokio::test]
 async fn a_timeout_reports_the_last_state_and_the_polls() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let org = sandbox_client(&sandbox).default_org().unwrap();
-    let id = create_deployment(&org, sandbox.workspace_id()).await;
+    let (sandbox, org, id) = with_deployment(Sandbox::builder()).await;
     sandbox
         .script_statuses(&deployment_path(&sandbox, &id), &["CREATING"])
         .unwrap();
@@ -221,9 +221,7 @@ async fn a_timeout_reports_the_last_state_and_the_polls() {
 
 #[tokio::test]
 async fn waiting_for_gone_ends_at_the_404_and_a_vanishing_deployment_fails_the_ready_wait() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let org = sandbox_client(&sandbox).default_org().unwrap();
-    let id = create_deployment(&org, sandbox.workspace_id()).await;
+    let (sandbox, org, id) = with_deployment(Sandbox::builder()).await;
     sandbox
         .remove_after_reads(&deployment_path(&sandbox, &id), 2)
         .unwrap();
@@ -264,9 +262,7 @@ async fn waiting_for_gone_ends_at_the_404_and_a_vanishing_deployment_fails_the_r
 
 #[tokio::test]
 async fn a_forbidden_poll_ends_the_wait_and_a_retryable_one_does_not() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let org = sandbox_client(&sandbox).default_org().unwrap();
-    let id = create_deployment(&org, sandbox.workspace_id()).await;
+    let (sandbox, org, id) = with_deployment(Sandbox::builder()).await;
     sandbox
         .inject("GetDeployment", Fault::status(503, "busy").times(8))
         .unwrap();
@@ -293,15 +289,15 @@ async fn a_forbidden_poll_ends_the_wait_and_a_retryable_one_does_not() {
 
 #[tokio::test]
 async fn dropping_the_wait_stops_the_polls() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let org = sandbox_client(&sandbox).default_org().unwrap();
-    let id = create_deployment(&org, sandbox.workspace_id()).await;
+    let (sandbox, org, id) = with_deployment(Sandbox::builder()).await;
     sandbox
         .script_statuses(&deployment_path(&sandbox, &id), &["CREATING"])
         .unwrap();
     let wait = org.wait_for_deployment(&id).options(fast());
     let outcome = tokio::time::timeout(Duration::from_millis(100), wait.into_future()).await;
     assert!(outcome.is_err(), "still waiting when dropped");
+    // A request already on the wire when the future was dropped may still be journaled.
+    tokio::time::sleep(Duration::from_millis(50)).await;
     let polls = sandbox.requests_for("GetDeployment").len();
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(sandbox.requests_for("GetDeployment").len(), polls);

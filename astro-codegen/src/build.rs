@@ -96,13 +96,17 @@ fn feature_enabled(feature: &str) -> bool {
 
 #[cfg(feature = "generator")]
 /// The code of one crate's part of a pinned document: its area's operations, after checking
-/// that every operation of the document falls in exactly one area.
+/// that every operation of the document falls in exactly one area and that every secret field
+/// the pin lists is a string property of the document.
 pub fn generate_crate_part(
     pin: &ApiPin,
     crate_dir: &str,
     document: &Document,
 ) -> Result<String, String> {
     pin.check_areas(&document.operations())?;
+    pin.secret_fields
+        .check(document)
+        .map_err(|e| format!("{}: {e}", pin.name))?;
     let area = pin
         .areas
         .iter()

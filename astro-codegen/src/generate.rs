@@ -7,7 +7,9 @@ use quote::quote;
 
 use crate::enums::{self, OpenEnum};
 use crate::target::Target;
-use crate::{builders, facade_methods, non_exhaustive, operation_table, path_checks, prepass};
+use crate::{
+    builders, facade_methods, non_exhaustive, operation_table, path_checks, prepass, secrets,
+};
 use astro_spec::document::Document;
 
 /// Why generation failed.
@@ -30,7 +32,8 @@ pub enum GenerateError {
 }
 
 /// The progenitor settings used for every Astro client module; open enums are replaced by the
-/// module's own `enums` (at `module_path`, such as `crate` or `crate::v1beta1`).
+/// module's own `enums` (at `module_path`, such as `crate` or `crate::v1beta1`), and secret
+/// fields name `astro_api_core::SecretString`.
 pub fn settings(open_enums: &[OpenEnum], module_path: &str) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
@@ -39,6 +42,7 @@ pub fn settings(open_enums: &[OpenEnum], module_path: &str) -> GenerationSetting
         .with_derive("schemars::JsonSchema")
         .with_inner_type(quote!(::astro_api_core::Runtime))
         .with_hooks(HooksMode::Expected);
+    secrets::allow_secret_type(&mut settings);
     for open_enum in open_enums {
         settings.with_replacement(
             &open_enum.name,
@@ -51,7 +55,7 @@ pub fn settings(open_enums: &[OpenEnum], module_path: &str) -> GenerationSetting
 
 /// Generates the whole source of one generated module from a document.
 pub fn generate(document: &Document, target: &Target) -> Result<String, GenerateError> {
-    let prepared = prepass::prepare(document);
+    let prepared = prepass::prepare(document, &target.secret_fields);
     let spec: openapiv3::OpenAPI = serde_json::from_value(prepared.document.clone())
         .map_err(|e| GenerateError::Model(e.to_string()))?;
     let settings = settings(&prepared.enums, &target.module_path());

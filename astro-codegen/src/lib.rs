@@ -69,6 +69,8 @@ pub mod pregenerated;
 #[cfg(feature = "generator")]
 pub mod prepass;
 #[cfg(feature = "generator")]
+pub mod secrets;
+#[cfg(feature = "generator")]
 pub mod target;
 
 #[cfg(feature = "generator")]

@@ -27,12 +27,16 @@
 //!    replaces a set, absent and empty mean different things.)
 //! 7. [`crate::enums::lift_inline_enums`]: every string enum becomes a named schema, generated
 //!    as an open enum.
+//! 7. [`crate::secrets::mark`]: the properties the pin lists as secret fields are generated as
+//!    `astro_api_core::SecretString`.
 
 use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
 use crate::enums::{self, OpenEnum};
+use crate::secrets;
+use astro_spec::SecretFields;
 use astro_spec::document::Document;
 use astro_spec::operations::raw_operations;
 
@@ -45,8 +49,8 @@ pub struct Prepared {
     pub enums: Vec<OpenEnum>,
 }
 
-/// Runs every step of the pre-pass.
-pub fn prepare(document: &Document) -> Prepared {
+/// Runs every step of the pre-pass, with the secret fields of the document's pin.
+pub fn prepare(document: &Document, secret_fields: &SecretFields) -> Prepared {
     let mut value = document.value().clone();
     open_objects(&mut value);
     keep_success_responses(&mut value);
@@ -55,6 +59,7 @@ pub fn prepare(document: &Document) -> Prepared {
     close_request_alternatives(&mut value);
     optional_request_collections(&mut value);
     let enums = enums::lift_inline_enums(&mut value);
+    secrets::mark(&mut value, secret_fields);
     Prepared {
         document: value,
         enums,

@@ -1,7 +1,7 @@
 //! Where a generated module sits and which API it speaks: what the generator needs besides the
 //! document itself.
 
-use astro_spec::{ApiPin, Document};
+use astro_spec::{ApiPin, Document, SecretFields};
 
 /// One module to generate: the crate root (the default API) or a feature module (`v1beta1`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +16,8 @@ pub struct Target {
     pub version_header: Option<String>,
     /// The path of the document's first server (`/v1`), where the operations live.
     pub base_path: String,
+    /// The properties generated as `astro_api_core::SecretString`.
+    pub secret_fields: SecretFields,
 }
 
 impl Target {
@@ -27,6 +29,7 @@ impl Target {
             version: document.info_version().to_string(),
             version_header: pin.version_header.clone(),
             base_path: base_path(document),
+            secret_fields: pin.secret_fields.clone(),
         }
     }
 
@@ -38,6 +41,7 @@ impl Target {
             version: document.info_version().to_string(),
             version_header: None,
             base_path: base_path(document),
+            secret_fields: SecretFields::default(),
         }
     }
 

@@ -3,8 +3,9 @@
 //! [`document`] reads and checks a document; [`operations`] is the operation model (method,
 //! path, parameters, bodies, pagination) that the code generator, the facade's build script,
 //! the sandbox and the tests all read from the same pinned documents; [`pins`] reads and writes
-//! `openapi/pins.toml`; [`naming`] spells Rust names the way progenitor does; [`samples`]
-//! builds schema-valid example values and [`validate`] checks values against schemas.
+//! `openapi/pins.toml`, whose [`secret_fields`] are checked against a document; [`naming`]
+//! spells Rust names the way progenitor does; [`samples`] builds schema-valid example values
+//! and [`validate`] checks values against schemas.
 //!
 //! ```
 //! use astro_spec::{Document, ParameterLocation};
@@ -35,8 +36,10 @@ pub mod naming;
 pub mod operations;
 pub mod pins;
 pub mod samples;
+pub mod secret_fields;
 pub mod validate;
 
 pub use document::{Document, DocumentError};
 pub use operations::{Operation, Pagination, Parameter, ParameterLocation};
 pub use pins::{ApiPin, Area, Pins};
+pub use secret_fields::SecretFields;

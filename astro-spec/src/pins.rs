@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::secret_fields::SecretFields;
+
 /// The comment block written at the top of the pins file.
 const HEADER: &str = "\
 # Pinned upstream OpenAPI documents of the Astro API.
@@ -19,6 +21,11 @@ const HEADER: &str = "\
 # (every operation when `tags` is absent). Every operation must fall in exactly one area.
 # A document with a `feature` is generated only when that cargo feature of the crate is on, as a
 # module named after the feature (`astro_platform::v1beta1`).
+#
+# `[api.secret_fields]` lists, per component schema, the properties whose values are secrets
+# (token values, passwords): they are generated as `astro_api_core::SecretString`, whose `Debug`
+# and `Display` are redacted. A listed property that the document lacks, or that is not a
+# string, stops the build and `cargo xtask regen` with an error naming it.
 #
 # Adding an API version is an `[[api]]` entry here; a new area is a small crate whose build
 # script calls `astro_codegen::build::client_code`. The generated crates read this file
@@ -55,6 +62,9 @@ pub struct ApiPin {
     /// a module of that name; `None` for the crates' default API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
+    /// The properties generated as `astro_api_core::SecretString`, by schema name.
+    #[serde(default, skip_serializing_if = "SecretFields::is_empty")]
+    pub secret_fields: SecretFields,
     /// The crates generated from this document, each taking the operations of some tags.
     #[serde(rename = "area")]
     pub areas: Vec<Area>,
@@ -146,6 +156,9 @@ impl Pins {
             if pin.sha256.len() != 64 || !pin.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
                 return Err(format!("api `{}`: sha256 is not 64 hex digits", pin.name));
             }
+            pin.secret_fields
+                .check_format()
+                .map_err(|e| format!("api `{}`: {e}", pin.name))?;
         }
         Ok(pins)
     }
@@ -259,9 +272,13 @@ mod tests {
     fn round_trips_and_checks_entries() {
         let text = "[[api]]\nname='x'\ntitle='X'\nversion='v1'\nurl='u'\nsha256='".to_string()
             + &"a".repeat(64)
-            + "'\ntaken='2026-01-01'\n[[api.area]]\ncrate='astro-x'\n";
+            + "'\ntaken='2026-01-01'\n[api.secret_fields]\nToken=['value']\n\
+               [[api.area]]\ncrate='astro-x'\n";
         let pins = Pins::parse(&text).unwrap();
+        assert!(pins.api[0].secret_fields.contains("Token", "value"));
         assert_eq!(Pins::parse(&pins.to_toml()).unwrap(), pins);
+        let twice = Pins::parse(&text.replace("['value']", "['value', 'value']")).unwrap_err();
+        assert!(twice.contains("`Token.value` is listed twice"), "{twice}");
         assert!(Pins::parse(&text.replace("name='x'", "name='../x'")).is_err());
         assert!(Pins::parse(&text.replace(&"a".repeat(64), "abc")).is_err());
         assert!(Pins::parse(&text.replace("crate='astro-x'", "crate='../x'")).is_err());
@@ -299,6 +316,7 @@ mod tests {
             taken: "2026-01-01".into(),
             version_header: None,
             feature: None,
+            secret_fields: SecretFields::default(),
             areas: vec![area("p", &["Cluster"]), area("i", &["User", "Team"])],
         };
         assert_eq!(pin.file_version(), "v1.0");
@@ -318,6 +336,15 @@ mod tests {
             .check_areas(&[operation("Mixed", &["Cluster", "User"])])
             .unwrap_err();
         assert!(both.contains("Mixed") && both.contains("p, i"), "{both}");
+    }
+
+    #[test]
+    fn the_committed_file_is_what_regen_writes() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let text = std::fs::read_to_string(Pins::path(root)).unwrap();
+        let pins = Pins::parse(&text).unwrap();
+        assert!(pins.api.iter().all(|pin| !pin.secret_fields.is_empty()));
+        assert_eq!(pins.to_toml(), text);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! How the job examples get a client: from the environment when `ASTRO_API_TOKEN` is set,
 //! otherwise against a local sandbox started in-process (with a deployment to work on).
 
+use std::process::ExitCode;
+
 use astro_api::{Client, Org};
 use astro_sandbox::Sandbox;
 
@@ -16,11 +18,11 @@ pub struct Connection {
 
 /// Connects from the environment, or starts a sandbox (settling statuses after one read, so
 /// waits are short) when `ASTRO_API_TOKEN` is unset.
-pub async fn connect() -> Result<Connection, String> {
+pub async fn connect() -> Result<Connection, BoxError> {
     let real = std::env::var("ASTRO_API_TOKEN").is_ok_and(|token| !token.trim().is_empty());
     if real {
-        let client = Client::from_env().map_err(|error| error.to_string())?;
-        let org = client.default_org().map_err(|error| error.to_string())?;
+        let client = Client::from_env()?;
+        let org = client.default_org()?;
         return Ok(Connection { org, sandbox: None });
     }
     let sandbox = Sandbox::builder()
@@ -36,11 +38,29 @@ pub async fn connect() -> Result<Connection, String> {
         .token("sandbox")
         .base_url(sandbox.url())
         .organization_id(sandbox.organization_id())
-        .build()
-        .map_err(|error| error.to_string())?;
-    let org = client.default_org().map_err(|error| error.to_string())?;
+        .build()?;
+    let org = client.default_org()?;
     Ok(Connection {
         org,
         sandbox: Some(sandbox),
     })
+}
+
+/// Any error of an example's `main`.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Prints an example's lines, or its error, and the exit code that goes with it.
+pub fn exit(outcome: Result<Vec<String>, BoxError>) -> ExitCode {
+    match outcome {
+        Ok(lines) => {
+            for line in lines {
+                println!("{line}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }

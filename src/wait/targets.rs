@@ -11,7 +11,10 @@
 //! - **deploy done**: `DEPLOYED`; `FAILED` fails the wait; `INITIALIZED` waits.
 //! - **gone**: the GET answers `404`.
 
+use std::future::Future;
 use std::time::Duration;
+
+use astro_api_core::Error;
 
 use super::poll::{ABSENT, Judgement, Target, Verdict, poll};
 use super::{Seen, Wait, WaitError, WaitErrorKind, WaitOptions, observe};
@@ -128,6 +131,81 @@ fn present<T>(seen: Seen<T>, target: &Target<'_>) -> Result<T, WaitError> {
     }
 }
 
+/// A wait for a resource to reach a ready state: `read` is its GET, `judge` names the state of
+/// what it read, says what it means, and whether the state is unknown to this version.
+fn ready_wait<T, F, Fut, J>(
+    resource: &'static str,
+    id: String,
+    timeout: Duration,
+    mut read: F,
+    judge: J,
+) -> Wait<T>
+where
+    T: Send + 'static,
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, Error>> + Send + 'static,
+    J: FnMut(&T) -> (String, Verdict, bool) + Send + 'static,
+{
+    Wait::new(
+        WaitOptions::with_timeout(timeout),
+        move |options, progress| {
+            Box::pin(async move {
+                let target = Target { resource, id: &id };
+                let judge = ready_judge(judge);
+                let seen = poll(
+                    target,
+                    &options,
+                    progress.as_ref(),
+                    || observe(read()),
+                    judge,
+                )
+                .await?;
+                present(seen, &Target { resource, id: &id })
+            })
+        },
+    )
+}
+
+/// A wait for a resource to be gone: `read` is its GET, polled until it answers `404`;
+/// `state` names the state of what it read meanwhile.
+fn gone_wait<T, F, Fut>(
+    resource: &'static str,
+    id: String,
+    mut read: F,
+    state: fn(&T) -> String,
+) -> Wait<()>
+where
+    T: Send + 'static,
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, Error>> + Send + 'static,
+{
+    Wait::new(
+        WaitOptions::with_timeout(GONE_TIMEOUT),
+        move |options, progress| {
+            Box::pin(async move {
+                let target = Target { resource, id: &id };
+                let judge = gone_judge(state);
+                poll(
+                    target,
+                    &options,
+                    progress.as_ref(),
+                    || observe(read()),
+                    judge,
+                )
+                .await?;
+                Ok(())
+            })
+        },
+    )
+}
+
+/// The state of an open-enum status field (`Option<E>`): its name and whether it is unknown.
+macro_rules! status_of {
+    ($status:expr) => {
+        state($status.as_ref().map(|s| (s.as_str(), s.is_unknown())))
+    };
+}
+
 #[cfg(feature = "platform")]
 mod platform {
     use astro_platform::types::{Cluster, Deploy, Deployment};
@@ -139,39 +217,20 @@ mod platform {
         /// development mode. Fails on `UNHEALTHY` unless the wait saw it `CREATING` (see the
         /// [module docs](crate::wait)). Default timeout [`DEPLOYMENT_TIMEOUT`] (30 min).
         pub fn wait_for_deployment(&self, deployment_id: impl Into<String>) -> Wait<Deployment> {
-            let org = self.clone();
-            let id = deployment_id.into();
-            Wait::new(
-                WaitOptions::with_timeout(DEPLOYMENT_TIMEOUT),
-                move |options, progress| {
-                    Box::pin(async move {
-                        let target = Target {
-                            resource: "deployment",
-                            id: &id,
-                        };
-                        let mut seen_creating = false;
-                        let judge = ready_judge(|deployment: &Deployment| {
-                            let (status, unknown) = state(
-                                deployment
-                                    .status
-                                    .as_ref()
-                                    .map(|s| (s.as_str(), s.is_unknown())),
-                            );
-                            seen_creating |= status == "CREATING";
-                            let development = deployment.is_development_mode == Some(true);
-                            let verdict = deployment_verdict(&status, development, seen_creating);
-                            (status, verdict, unknown)
-                        });
-                        let read = || observe(org.get_deployment().deployment_id(&id).call());
-                        let seen = poll(target, &options, progress.as_ref(), read, judge).await?;
-                        present(
-                            seen,
-                            &Target {
-                                resource: "deployment",
-                                id: &id,
-                            },
-                        )
-                    })
+            let (org, id) = (self.clone(), deployment_id.into());
+            let read = read_deployment(org, id.clone());
+            let mut seen_creating = false;
+            ready_wait(
+                "deployment",
+                id,
+                DEPLOYMENT_TIMEOUT,
+                read,
+                move |deployment| {
+                    let (status, unknown) = status_of!(deployment.status);
+                    seen_creating |= status == "CREATING";
+                    let development = deployment.is_development_mode == Some(true);
+                    let verdict = deployment_verdict(&status, development, seen_creating);
+                    (status, verdict, unknown)
                 },
             )
         }
@@ -180,38 +239,13 @@ mod platform {
         /// `CREATE_FAILED`, `UPDATE_FAILED`, `FAILOVER_FAILED` and `ACCESS_DENIED`. Default
         /// timeout [`CLUSTER_TIMEOUT`] (2 h).
         pub fn wait_for_cluster(&self, cluster_id: impl Into<String>) -> Wait<Cluster> {
-            let org = self.clone();
-            let id = cluster_id.into();
-            Wait::new(
-                WaitOptions::with_timeout(CLUSTER_TIMEOUT),
-                move |options, progress| {
-                    Box::pin(async move {
-                        let target = Target {
-                            resource: "cluster",
-                            id: &id,
-                        };
-                        let judge = ready_judge(|cluster: &Cluster| {
-                            let (status, unknown) = state(
-                                cluster
-                                    .status
-                                    .as_ref()
-                                    .map(|s| (s.as_str(), s.is_unknown())),
-                            );
-                            let verdict = cluster_verdict(&status);
-                            (status, verdict, unknown)
-                        });
-                        let read = || observe(org.get_cluster().cluster_id(&id).call());
-                        let seen = poll(target, &options, progress.as_ref(), read, judge).await?;
-                        present(
-                            seen,
-                            &Target {
-                                resource: "cluster",
-                                id: &id,
-                            },
-                        )
-                    })
-                },
-            )
+            let (org, id) = (self.clone(), cluster_id.into());
+            let read = read_cluster(org, id.clone());
+            ready_wait("cluster", id, CLUSTER_TIMEOUT, read, |cluster: &Cluster| {
+                let (status, unknown) = status_of!(cluster.status);
+                let verdict = cluster_verdict(&status);
+                (status, verdict, unknown)
+            })
         }
 
         /// Waits until a deploy is `DEPLOYED`; fails when it is `FAILED`. Default timeout
@@ -221,92 +255,62 @@ mod platform {
             deployment_id: impl Into<String>,
             deploy_id: impl Into<String>,
         ) -> Wait<Deploy> {
-            let org = self.clone();
-            let deployment = deployment_id.into();
-            let id = deploy_id.into();
-            Wait::new(
-                WaitOptions::with_timeout(DEPLOY_TIMEOUT),
-                move |options, progress| {
-                    Box::pin(async move {
-                        let target = Target {
-                            resource: "deploy",
-                            id: &id,
-                        };
-                        let judge = ready_judge(|deploy: &Deploy| {
-                            let (status, unknown) =
-                                state(deploy.status.as_ref().map(|s| (s.as_str(), s.is_unknown())));
-                            let verdict = deploy_verdict(&status);
-                            (status, verdict, unknown)
-                        });
-                        let read = || {
-                            observe(
-                                org.get_deploy()
-                                    .deployment_id(&deployment)
-                                    .deploy_id(&id)
-                                    .call(),
-                            )
-                        };
-                        let seen = poll(target, &options, progress.as_ref(), read, judge).await?;
-                        present(
-                            seen,
-                            &Target {
-                                resource: "deploy",
-                                id: &id,
-                            },
-                        )
-                    })
-                },
-            )
+            let (org, deployment, id) = (self.clone(), deployment_id.into(), deploy_id.into());
+            let deploy = id.clone();
+            let read = move || {
+                let (org, deployment, deploy) = (org.clone(), deployment.clone(), deploy.clone());
+                async move {
+                    let request = org.get_deploy().deployment_id(&deployment);
+                    request.deploy_id(&deploy).call().await
+                }
+            };
+            ready_wait("deploy", id, DEPLOY_TIMEOUT, read, |deploy: &Deploy| {
+                let (status, unknown) = status_of!(deploy.status);
+                let verdict = deploy_verdict(&status);
+                (status, verdict, unknown)
+            })
         }
 
         /// Waits until a deployment is gone (its GET answers `404`), as after
         /// `delete_deployment`. Default timeout [`GONE_TIMEOUT`] (30 min).
         pub fn wait_for_deployment_gone(&self, deployment_id: impl Into<String>) -> Wait<()> {
-            let org = self.clone();
-            let id = deployment_id.into();
-            Wait::new(
-                WaitOptions::with_timeout(GONE_TIMEOUT),
-                move |options, progress| {
-                    Box::pin(async move {
-                        let target = Target {
-                            resource: "deployment",
-                            id: &id,
-                        };
-                        let judge = gone_judge(|d: &Deployment| {
-                            state(d.status.as_ref().map(|s| (s.as_str(), s.is_unknown()))).0
-                        });
-                        let read = || observe(org.get_deployment().deployment_id(&id).call());
-                        poll(target, &options, progress.as_ref(), read, judge).await?;
-                        Ok(())
-                    })
-                },
-            )
+            let (org, id) = (self.clone(), deployment_id.into());
+            let read = read_deployment(org, id.clone());
+            gone_wait("deployment", id, read, |d: &Deployment| {
+                status_of!(d.status).0
+            })
         }
 
         /// Waits until a cluster is gone (its GET answers `404`), as after `delete_cluster`.
         /// Default timeout [`GONE_TIMEOUT`] (30 min).
         pub fn wait_for_cluster_gone(&self, cluster_id: impl Into<String>) -> Wait<()> {
-            let org = self.clone();
-            let id = cluster_id.into();
-            Wait::new(
-                WaitOptions::with_timeout(GONE_TIMEOUT),
-                move |options, progress| {
-                    Box::pin(async move {
-                        let target = Target {
-                            resource: "cluster",
-                            id: &id,
-                        };
-                        let judge = gone_judge(|c: &Cluster| {
-                            state(c.status.as_ref().map(|s| (s.as_str(), s.is_unknown()))).0
-                        });
-                        let read = || observe(org.get_cluster().cluster_id(&id).call());
-                        poll(target, &options, progress.as_ref(), read, judge).await?;
-                        Ok(())
-                    })
-                },
-            )
+            let (org, id) = (self.clone(), cluster_id.into());
+            let read = read_cluster(org, id.clone());
+            gone_wait("cluster", id, read, |c: &Cluster| status_of!(c.status).0)
         }
     }
+
+    /// A deployment's GET, as a reader a wait can call again and again.
+    fn read_deployment(
+        org: Org,
+        id: String,
+    ) -> impl FnMut() -> BoxRead<Deployment> + Send + 'static {
+        move || {
+            let (org, id) = (org.clone(), id.clone());
+            Box::pin(async move { org.get_deployment().deployment_id(&id).call().await })
+        }
+    }
+
+    /// A cluster's GET, as a reader a wait can call again and again.
+    fn read_cluster(org: Org, id: String) -> impl FnMut() -> BoxRead<Cluster> + Send + 'static {
+        move || {
+            let (org, id) = (org.clone(), id.clone());
+            Box::pin(async move { org.get_cluster().cluster_id(&id).call().await })
+        }
+    }
+
+    /// The future of one read.
+    type BoxRead<T> = std::pin::Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
 }
 
 /// Waits until any resource is gone: `read` is its GET (any operation builder's `call()`),
@@ -323,31 +327,13 @@ mod platform {
 /// .await?;
 /// # Ok(()) }
 /// ```
-pub fn until_gone<T, F, Fut>(resource: &'static str, id: impl Into<String>, mut read: F) -> Wait<()>
+pub fn until_gone<T, F, Fut>(resource: &'static str, id: impl Into<String>, read: F) -> Wait<()>
 where
     T: Send + 'static,
     F: FnMut() -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = Result<T, astro_api_core::Error>> + Send + 'static,
+    Fut: Future<Output = Result<T, Error>> + Send + 'static,
 {
-    let id = id.into();
-    Wait::new(
-        WaitOptions::with_timeout(GONE_TIMEOUT),
-        move |options, progress| {
-            Box::pin(async move {
-                let target = Target { resource, id: &id };
-                let judge = gone_judge(|_: &T| "present".to_string());
-                poll(
-                    target,
-                    &options,
-                    progress.as_ref(),
-                    || observe(read()),
-                    judge,
-                )
-                .await?;
-                Ok(())
-            })
-        },
-    )
+    gone_wait(resource, id.into(), read, |_: &T| "present".to_string())
 }
 
 #[cfg(test)]

@@ -1,19 +1,27 @@
 //! `cargo xtask diff OLD... NEW`: the change report between spec files, read-only. Several older
 //! documents (v1beta1's Platform and IAM documents) are compared as one API against the newer
-//! one (v1), which is the migration report from the one to the other.
+//! one (v1), which is the migration report from the one to the other. Each document is generated
+//! with the secret fields of the pin with its title: from `--old-pins` for the older ones, so
+//! that a change of `[api.secret_fields]` shows as the type change it is.
 
 use std::path::{Path, PathBuf};
 
 use astro_spec::pins::sha256_hex;
-use astro_spec::{Document, Pins};
+use astro_spec::{Document, Pins, SecretFields};
 use serde_json::{Map, Value};
 
 use crate::changes::{Report, Side, compare_documents};
 
 /// Prints the report of what changed from the `old` documents to `new` for users of the
 /// generated crates and the facade. The API is named after the pin with the new document's
-/// title, if any.
-pub fn run(root: &Path, old: &[PathBuf], new: &Path) -> Result<(), String> {
+/// title, if any. The older documents take their secret fields from `old_pins` (a pins file),
+/// or from the current pins.
+pub fn run(
+    root: &Path,
+    old: &[PathBuf],
+    new: &Path,
+    old_pins: Option<&Path>,
+) -> Result<(), String> {
     let read = |path: &Path| -> Result<(Vec<u8>, Document), String> {
         let bytes =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -25,19 +33,29 @@ pub fn run(root: &Path, old: &[PathBuf], new: &Path) -> Result<(), String> {
         .map(|path| read(path))
         .collect::<Result<Vec<_>, _>>()?;
     let (new_bytes, new_document) = read(new)?;
-    let api = Pins::load(root)
-        .ok()
+    let pins = Pins::load(root).ok();
+    let earlier_pins = match old_pins {
+        Some(path) => Some(read_pins(path)?),
+        None => pins.clone(),
+    };
+    let api = pins
+        .as_ref()
         .and_then(|pins| {
             pins.api
-                .into_iter()
+                .iter()
                 .find(|pin| pin.title == new_document.title())
-                .map(|pin| pin.name)
+                .map(|pin| pin.name.clone())
         })
         .unwrap_or_else(|| "api".to_string());
+    let new_secrets = secret_fields(pins.as_ref(), &[&new_document]);
+    let old_documents: Vec<&Document> = olds.iter().map(|(_, document)| document).collect();
+    let old_secrets = secret_fields(earlier_pins.as_ref(), &old_documents);
     let report = match olds.as_slice() {
-        [(bytes, document)] => {
-            compare_documents(&api, (document, bytes), (&new_document, &new_bytes))
-        }
+        [(bytes, document)] => compare_documents(
+            &api,
+            (document, bytes, &old_secrets),
+            (&new_document, &new_bytes, &new_secrets),
+        ),
         several => {
             let documents: Vec<(&Path, &Document)> = old
                 .iter()
@@ -45,8 +63,11 @@ pub fn run(root: &Path, old: &[PathBuf], new: &Path) -> Result<(), String> {
                 .map(|(path, (_, document))| (path.as_path(), document))
                 .collect();
             let merged = merge(&documents)?;
-            let mut report =
-                compare_documents(&api, (&merged, b"".as_slice()), (&new_document, &new_bytes));
+            let mut report = compare_documents(
+                &api,
+                (&merged, b"".as_slice(), &old_secrets),
+                (&new_document, &new_bytes, &new_secrets),
+            );
             report.old = Side {
                 version: merged.info_version().to_string(),
                 sha256: several
@@ -60,6 +81,25 @@ pub fn run(root: &Path, old: &[PathBuf], new: &Path) -> Result<(), String> {
     };
     print!("{}", Report { apis: vec![report] }.text());
     Ok(())
+}
+
+/// A pins file at any path (an earlier copy of `openapi/pins.toml`).
+fn read_pins(path: &Path) -> Result<Pins, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Pins::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The secret fields the pins list for these documents (by title), together.
+fn secret_fields(pins: Option<&Pins>, documents: &[&Document]) -> SecretFields {
+    let mut fields = SecretFields::default();
+    for document in documents {
+        let pin = pins.and_then(|pins| pins.api.iter().find(|p| p.title == document.title()));
+        for (schema, property) in pin.into_iter().flat_map(|pin| pin.secret_fields.iter()) {
+            fields.insert(schema, property);
+        }
+    }
+    fields
 }
 
 /// Several documents as one: their paths, components and tags together, `info.title` and

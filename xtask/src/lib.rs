@@ -93,6 +93,11 @@ pub enum Task {
         /// The newer document.
         #[arg(value_name = "NEW")]
         new: PathBuf,
+        /// The pins file the older documents were generated with, for their secret fields
+        /// (default: the current `openapi/pins.toml`). With an earlier copy of it, the report
+        /// shows the fields that became secret (or stopped being) as type changes.
+        #[arg(long, value_name = "FILE")]
+        old_pins: Option<PathBuf>,
     },
     /// The main job: fetch the pinned specs if missing, then run the getting-started
     /// walk-through (against a local sandbox unless ASTRO_API_TOKEN is set).
@@ -112,7 +117,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
     match cli.task {
         Task::Fetch { source, locked } => fetch::run(&root, &source, locked),
         Task::Regen { source, check } => regen::run(&root, &source, check),
-        Task::Diff { old, new } => diff::run(&root, &old, &new),
+        Task::Diff { old, new, old_pins } => diff::run(&root, &old, &new, old_pins.as_deref()),
         Task::Walkthrough { args } => fetch::ensure(&root).and_then(|()| {
             let mut command = vec!["run", "--quiet", "--example", "getting_started"];
             // The v1beta1 walk-through is compiled only with the feature that generates v1beta1.

@@ -106,14 +106,15 @@ pub fn run(root: &Path, args: &SourceArgs, check: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// The change report of one API: its current copy against the candidate.
+/// The change report of one API: its current copy against the candidate, both with the pin's
+/// secret fields (regen keeps them).
 fn report_for(root: &Path, candidate: &Candidate) -> ApiReport {
     let pin = &candidate.pin;
     match previous(root, pin) {
         Some((bytes, document)) => compare_documents(
             &pin.name,
-            (&document, &bytes),
-            (&candidate.document, &candidate.bytes),
+            (&document, &bytes, &pin.secret_fields),
+            (&candidate.document, &candidate.bytes, &pin.secret_fields),
         ),
         None => ApiReport {
             api: pin.name.clone(),

@@ -2,7 +2,7 @@
 //! change, each checking the classification against what the generated code (and the facade's
 //! method names) do.
 
-use astro_spec::Document;
+use astro_spec::{Document, SecretFields};
 use serde_json::{Value, json};
 use xtask::changes::{ApiReport, Impact, Kind, Report, compare_documents};
 
@@ -60,7 +60,12 @@ fn report(old: &Value, new: &Value) -> ApiReport {
     let (old_bytes, new_bytes) = (bytes(old), bytes(new));
     let old_doc = Document::from_value(old.clone()).unwrap();
     let new_doc = Document::from_value(new.clone()).unwrap();
-    compare_documents("demo", (&old_doc, &old_bytes), (&new_doc, &new_bytes))
+    let none = SecretFields::default();
+    compare_documents(
+        "demo",
+        (&old_doc, &old_bytes, &none),
+        (&new_doc, &new_bytes, &none),
+    )
 }
 
 /// One expected change: impact, kind, owner, member, and the detail when it matters.
@@ -859,4 +864,70 @@ fn the_report_has_counts_a_verdict_and_no_document_text() {
     for output in [&text, &markdown] {
         assert!(!output.contains("ZEBRA"), "document text leaked: {output}");
     }
+}
+
+/// The base document compared with itself, each side generated with its own secret fields.
+fn secrets_report(old: &[(&str, &str)], new: &[(&str, &str)]) -> ApiReport {
+    let fields = |pairs: &[(&str, &str)]| {
+        let mut fields = SecretFields::default();
+        for (schema, property) in pairs {
+            fields.insert(schema, property);
+        }
+        fields
+    };
+    let bytes = serde_json::to_vec(&base()).unwrap();
+    let document = Document::from_value(base()).unwrap();
+    compare_documents(
+        "demo",
+        (&document, &bytes, &fields(old)),
+        (&document, &bytes, &fields(new)),
+    )
+}
+
+#[test]
+fn a_field_becoming_secret_is_a_type_change_that_breaks_compilation() {
+    let secret = [("Thing", "id"), ("UpdateThingRequest", "note")];
+    let api = secrets_report(&[], &secret);
+    let rows: Vec<(Impact, Kind, &str, Option<&str>, &str)> = api
+        .changes
+        .iter()
+        .map(|c| {
+            (
+                c.impact,
+                c.kind,
+                c.owner.as_str(),
+                c.member.as_deref(),
+                c.detail.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                Impact::Compile,
+                Kind::PropertyTypeChanged,
+                "Thing",
+                Some("id"),
+                "String -> SecretString"
+            ),
+            (
+                Impact::Compile,
+                Kind::PropertyTypeChanged,
+                "UpdateThingRequest",
+                Some("note"),
+                "Option<String> -> Option<SecretString>"
+            ),
+        ]
+    );
+    assert!(api.changes.iter().all(|c| c.why.contains(".expose()")));
+    let text = Report { apis: vec![api] }.text();
+    assert!(text.contains("BREAKING (compilation)"), "{text}");
+
+    let back = secrets_report(&secret[..1], &[]);
+    assert_eq!(back.changes.len(), 1);
+    assert_eq!(back.changes[0].detail, "SecretString -> String");
+    assert!(back.changes[0].why.contains("no longer secret"));
+
+    assert!(secrets_report(&secret, &secret).changes.is_empty());
 }

@@ -27,7 +27,8 @@ fn report(mirror: &Path, api: &str, earlier: &str) -> ApiReport {
     );
     let old_doc = Document::parse(&old).unwrap();
     let new_doc = Document::parse(&new).unwrap();
-    compare_documents(api, (&old_doc, &old), (&new_doc, &new))
+    let secrets = &pin.secret_fields;
+    compare_documents(api, (&old_doc, &old, secrets), (&new_doc, &new, secrets))
 }
 
 #[test]
@@ -119,10 +120,11 @@ fn going_back_to_the_earlier_platform_document_breaks_compilation() {
     let pins = Pins::load(&xtask::workspace::root()).unwrap();
     let pinned = std::fs::read(mirror.join(pins.get("platform").unwrap().mirror_path())).unwrap();
     let earlier = std::fs::read(mirror.join("history/platform/2024-07-10.yaml")).unwrap();
+    let secrets = &pins.get("platform").unwrap().secret_fields;
     let api = compare_documents(
         "platform",
-        (&Document::parse(&pinned).unwrap(), &pinned),
-        (&Document::parse(&earlier).unwrap(), &earlier),
+        (&Document::parse(&pinned).unwrap(), &pinned, secrets),
+        (&Document::parse(&earlier).unwrap(), &earlier, secrets),
     );
     let report = Report { apis: vec![api] };
     assert!(

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use astro_codegen::build::generate_crate_part;
 use astro_codegen::target::Target;
-use astro_spec::{ApiPin, Area, Document, Pins, naming};
+use astro_spec::{ApiPin, Area, Document, Pins, SecretFields, naming};
 use xtask::changes::model::{ApiModel, SchemaKind};
 
 /// A type without its paths: `::std::option::Option<::std::string::String>` -> `Option<String>`.
@@ -88,7 +88,8 @@ fn model_field_types_match_the_generated_structs() {
         let code = generate_crate_part(pin, &area.crate_dir, &document).unwrap();
         let generated = generated_fields(&code, "types");
         let part = document.select_area(area);
-        let model = ApiModel::read(&astro_codegen::prepass::prepare(&part).document);
+        let model =
+            ApiModel::read(&astro_codegen::prepass::prepare(&part, &pin.secret_fields).document);
         for (name, schema) in &model.schemas {
             let SchemaKind::Struct(fields) = &schema.kind else {
                 continue;
@@ -132,7 +133,8 @@ fn model_parameter_types_match_the_generated_builders() {
         let code = generate_crate_part(pin, &area.crate_dir, &document).unwrap();
         let builders = generated_fields(&code, "builder");
         let part = document.select_area(area);
-        let model = ApiModel::read(&astro_codegen::prepass::prepare(&part).document);
+        let model =
+            ApiModel::read(&astro_codegen::prepass::prepare(&part, &pin.secret_fields).document);
         for (id, operation) in &model.operations {
             let builder = &builders[&naming::pascal(id)];
             for ((_, name), slot) in &operation.parameters {
@@ -182,7 +184,9 @@ fn inline_structs_are_named_as_typify_names_them() {
     .unwrap();
     let code = astro_codegen::generate::generate(&document, &Target::root(&document)).unwrap();
     let generated = generated_fields(&code, "types");
-    let model = ApiModel::read(&astro_codegen::prepass::prepare(&document).document);
+    let model = ApiModel::read(
+        &astro_codegen::prepass::prepare(&document, &SecretFields::default()).document,
+    );
     let mut compared = 0;
     for (name, schema) in &model.schemas {
         let SchemaKind::Struct(fields) = &schema.kind else {

@@ -2,7 +2,7 @@
 //! exits non-zero with a one-line reason and leaves every file byte-for-byte as it was; a good
 //! document moves the pins, the crate versions and `openapi/CHANGES.md` together. The `demo` API
 //! is split by tags into two crates, like the v1 document: `astro-demo` takes `Things`,
-//! `astro-demo-lists` takes `Lists`.
+//! `astro-demo-lists` takes `Lists`; its secret field is `Thing.id`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -105,6 +105,7 @@ impl Workspace {
                 "[[api]]\nname = \"demo\"\ntitle = \"Demo API\"\nversion = \"v1\"\n\
                  url = \"http://127.0.0.1:1/spec/demo/v1\"\nsha256 = \"{sha}\"\n\
                  taken = \"2026-01-01\"\n\n\
+                 [api.secret_fields]\nThing = [\"id\"]\n\n\
                  [[api.area]]\ncrate = \"astro-demo\"\ntags = [\"Things\"]\n\n\
                  [[api.area]]\ncrate = \"astro-demo-lists\"\ntags = [\"Lists\"]\n"
             ),
@@ -385,6 +386,51 @@ fn an_operation_whose_tags_fall_in_two_areas_is_refused() {
 }
 
 #[test]
+fn a_document_without_a_listed_secret_field_is_refused() {
+    let renamed = spec("")
+        .replace("required: [id]", "required: [key]")
+        .replace("        id:\n", "        key:\n");
+    assert_ne!(renamed, spec(""));
+    refused(
+        renamed.as_bytes(),
+        "secret field `Thing.id` (openapi/pins.toml): schema `Thing` has no property `id`",
+    );
+    let retyped = spec("").replace(
+        "        id:\n          type: string",
+        "        id:\n          type: integer",
+    );
+    assert_ne!(retyped, spec(""));
+    refused(
+        retyped.as_bytes(),
+        "secret field `Thing.id` (openapi/pins.toml): the property is not a string",
+    );
+}
+
+#[test]
+fn diff_with_earlier_pins_reports_a_field_that_became_secret() {
+    let workspace = Workspace::new();
+    let document = workspace.candidate("same.yaml", workspace.pinned.as_bytes());
+    let pins = std::fs::read_to_string(workspace.root().join("openapi/pins.toml")).unwrap();
+    let earlier = pins.replace("[api.secret_fields]\nThing = [\"id\"]\n", "");
+    assert_ne!(earlier, pins);
+    let earlier = workspace.candidate("earlier-pins.toml", earlier.as_bytes());
+    let (document, earlier) = (document.to_str().unwrap(), earlier.to_str().unwrap());
+
+    let output = workspace.xtask(&["diff", "--old-pins", earlier, document, document]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(
+            "breaks compilation  property type changed          Thing.id: String -> SecretString"
+        ),
+        "{stdout}"
+    );
+    let output = workspace.xtask(&["diff", document, document]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("verdict: no changes"), "{stdout}");
+}
+
+#[test]
 fn a_write_that_fails_midway_changes_nothing() {
     // openapi/CHANGES.md is the last file written; a directory in its place fails that write
     // after the specs, the pins and the crate version were staged.
@@ -491,6 +537,10 @@ fn a_good_document_moves_pins_specs_version_and_changelog_together() {
     let pins = read("openapi/pins.toml");
     assert!(pins.contains(&format!("sha256 = \"{sha}\"")), "{pins}");
     assert!(pins.contains("tags = [\"Lists\"]"), "{pins}");
+    assert!(
+        pins.contains("[api.secret_fields]\nThing = [\"id\"]\n"),
+        "regen keeps the secret fields: {pins}"
+    );
     let version = format!("version = \"0.1.0+spec.v1.{}\"", &sha[..8]);
     for krate in CRATES {
         assert_eq!(read(&format!("{krate}/openapi/demo.yaml")), first);

@@ -379,7 +379,7 @@ fn compare_fields(
                         Kind::PropertyTypeChanged,
                         member,
                         format!("{} -> {}", a.field, b.field),
-                        "the field has another type",
+                        retype_reason(&a.base, &b.base),
                     );
                 } else if a.required != b.required {
                     let detail = format!("{} -> {}", required_word(a), required_word(b));
@@ -412,6 +412,21 @@ fn compare_fields(
             }
             (None, None) => {}
         }
+    }
+}
+
+/// Why a field's new type breaks code, naming the secret type when the field becomes (or stops
+/// being) a secret field of the pins.
+fn retype_reason(old_base: &str, new_base: &str) -> &'static str {
+    const SECRET: &str = "SecretString";
+    match (old_base == SECRET, new_base == SECRET) {
+        (false, true) => {
+            "the field is now secret (`SecretString`, redacted in `Debug`): code that reads it as a `String` stops compiling; read it with `.expose()`"
+        }
+        (true, false) => {
+            "the field is no longer secret: code calling `.expose()` on it stops compiling"
+        }
+        _ => "the field has another type",
     }
 }
 

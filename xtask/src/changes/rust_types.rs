@@ -1,5 +1,6 @@
 //! The Rust types typify generates for schemas, following its rules (integer bounds, formats,
-//! constrained strings as newtypes, inline types named after where they stand).
+//! constrained strings as newtypes, inline types named after where they stand, an existing type
+//! named by `x-rust-type`, as the pre-pass does for secret fields).
 
 use astro_spec::naming;
 use serde_json::Value;
@@ -9,6 +10,9 @@ use serde_json::Value;
 pub fn rust_type(schema: &Value, place: &str) -> String {
     if let Some(name) = ref_name(schema) {
         return naming::pascal(name);
+    }
+    if let Some(name) = existing_type(schema) {
+        return name.to_string();
     }
     let base = base_type(schema, place);
     if flag(schema, "nullable") {
@@ -169,6 +173,16 @@ fn object_type(schema: &Value, place: &str) -> String {
     }
 }
 
+/// The last segment of the path an `x-rust-type` extension names (`SecretString`): typify uses
+/// that type as it is, whatever else the schema says.
+fn existing_type(schema: &Value) -> Option<&str> {
+    schema
+        .pointer("/x-rust-type/path")?
+        .as_str()?
+        .rsplit("::")
+        .next()
+}
+
 fn ref_name(schema: &Value) -> Option<&str> {
     schema
         .get("$ref")?
@@ -224,6 +238,13 @@ mod tests {
         assert_eq!(
             rust_type(&json!({"type": "object", "properties": {"a": {}}}), "P"),
             "P"
+        );
+        assert_eq!(
+            rust_type(
+                &json!({"type": "string", "x-rust-type": {"path": "astro_api_core::SecretString"}}),
+                "P"
+            ),
+            "SecretString"
         );
     }
 }
