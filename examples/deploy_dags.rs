@@ -115,22 +115,16 @@ struct Local {
 }
 
 /// Starts the local blob server, proxy and sandbox, with a seeded deployment.
-async fn local() -> Result<(Local, Org, String), String> {
-    let azurite = Azurite::start().await.map_err(|error| error.to_string())?;
-    azurite
-        .create_container("deploys")
-        .await
-        .map_err(|error| error.to_string())?;
-    let proxy = BlobProxy::start(azurite.origin())
-        .await
-        .map_err(|error| error.to_string())?;
+async fn local() -> Result<(Local, Org, String), connect::BoxError> {
+    let azurite = Azurite::start().await?;
+    azurite.create_container("deploys").await?;
+    let proxy = BlobProxy::start(azurite.origin()).await?;
     let container = format!("{}/{}/deploys", proxy.url(), azurite.account().name());
     let sandbox = Sandbox::builder()
         .settle_after(1)
         .blob_endpoint(container)
         .start()
-        .await
-        .map_err(|error| error.to_string())?;
+        .await?;
     eprintln!(
         "ASTRO_API_TOKEN is not set: deploying to a local sandbox at {} and Azurite at {}",
         sandbox.url(),
@@ -140,17 +134,14 @@ async fn local() -> Result<(Local, Org, String), String> {
         "/v1/organizations/{}/deployments",
         sandbox.organization_id()
     );
-    let seeded = sandbox
-        .seed(&deployments, serde_json::json!({"name": "local"}))
-        .map_err(|error| error.to_string())?;
+    let seeded = sandbox.seed(&deployments, serde_json::json!({"name": "local"}))?;
     let deployment_id = seeded["id"].as_str().unwrap_or_default().to_string();
     let client = Client::builder()
         .token("sandbox")
         .base_url(sandbox.url())
         .organization_id(sandbox.organization_id())
-        .build()
-        .map_err(|error| error.to_string())?;
-    let org = client.default_org().map_err(|error| error.to_string())?;
+        .build()?;
+    let org = client.default_org()?;
     let local = Local {
         _azurite: azurite,
         _proxy: proxy,
@@ -171,35 +162,27 @@ fn progress_bar() -> ProgressBar {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let options = Options::parse();
+    connect::exit(start(Options::parse()).await)
+}
+
+/// The example's job with its errors, for `main`: the lines to print at the end.
+async fn start(options: Options) -> Result<Vec<String>, connect::BoxError> {
     let real = std::env::var("ASTRO_API_TOKEN").is_ok_and(|token| !token.trim().is_empty());
     // `_local` keeps the local servers running until the end.
     let (_local, org, deployment_id) = if real {
-        let connection = match connect::connect().await {
-            Ok(connection) => connection,
-            Err(error) => return fail(error),
-        };
-        let Some(id) = options.deployment_id.clone() else {
-            return fail("--deployment-id is required against the real service");
-        };
+        let connection = connect::connect().await?;
+        let id = options
+            .deployment_id
+            .clone()
+            .ok_or("--deployment-id is required against the real service")?;
         (None, connection.org, id)
     } else {
-        match local().await {
-            Ok((local, org, seeded)) => {
-                let id = options.deployment_id.clone().unwrap_or(seeded);
-                (Some(local), org, id)
-            }
-            Err(error) => return fail(error),
-        }
+        let (local, org, seeded) = local().await?;
+        let id = options.deployment_id.clone().unwrap_or(seeded);
+        (Some(local), org, id)
     };
     if options.image {
-        return match image_commands(&org, &deployment_id).await {
-            Ok(commands) => {
-                commands.iter().for_each(|line| println!("{line}"));
-                ExitCode::SUCCESS
-            }
-            Err(error) => fail(error),
-        };
+        return Ok(image_commands(&org, &deployment_id).await?);
     }
     let bar = progress_bar();
     let shown = bar.clone();
@@ -219,21 +202,11 @@ async fn main() -> ExitCode {
     })
     .await;
     bar.finish();
-    match result {
-        Ok(deploy) => {
-            let status = deploy.status.as_ref().map_or("(no status)", |s| s.as_str());
-            let version = deploy.dag_tarball_version.as_deref().unwrap_or("-");
-            println!(
-                "deploy {} is {status} (DAG tarball version {version})",
-                deploy.id
-            );
-            ExitCode::SUCCESS
-        }
-        Err(error) => fail(error),
-    }
-}
-
-fn fail(error: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {error}");
-    ExitCode::FAILURE
+    let deploy = result?;
+    let status = deploy.status.as_ref().map_or("(no status)", |s| s.as_str());
+    let version = deploy.dag_tarball_version.as_deref().unwrap_or("-");
+    Ok(vec![format!(
+        "deploy {} is {status} (DAG tarball version {version})",
+        deploy.id
+    )])
 }

@@ -220,9 +220,10 @@ async fn a_dag_deploy_round_trips_through_azurite() {
     assert_eq!(deploy.status.as_ref().map(|s| s.as_str()), Some("DEPLOYED"));
     let url = deploy
         .dags_upload_url
-        .clone()
-        .expect("a DAG deploy has an upload URL");
-    assert_same(&blob_at(&url).await, &archive_bytes(folder.path()));
+        .as_ref()
+        .expect("a DAG deploy has an upload URL")
+        .expose();
+    assert_same(&blob_at(url).await, &archive_bytes(folder.path()));
 
     let requests = world.proxy.requests();
     let puts = of(&requests, BlobOperation::PutBlob);
@@ -270,10 +271,11 @@ async fn a_bundle_deploy_round_trips_through_azurite() {
     assert_eq!(deploy.status.as_ref().map(|s| s.as_str()), Some("DEPLOYED"));
     let url = deploy
         .bundle_upload_url
-        .clone()
-        .expect("a bundle deploy has a bundle URL");
-    assert_eq!(deploy.dags_upload_url, None);
-    assert_same(&blob_at(&url).await, &archive_bytes(folder.path()));
+        .as_ref()
+        .expect("a bundle deploy has a bundle URL")
+        .expose();
+    assert!(deploy.dags_upload_url.is_none());
+    assert_same(&blob_at(url).await, &archive_bytes(folder.path()));
     let requests = world.proxy.requests();
     let version = of(&requests, BlobOperation::PutBlob)[0]
         .version_id
@@ -306,7 +308,12 @@ async fn deploy_in_blocks(
         .wait(fast_wait())
         .await
         .unwrap();
-    let url = deploy.dags_upload_url.clone().unwrap();
+    let url = deploy
+        .dags_upload_url
+        .as_ref()
+        .unwrap()
+        .expose()
+        .to_string();
     (url, archive_bytes(folder.path()), world.proxy.requests())
 }
 
@@ -589,7 +596,7 @@ async fn the_deploy_dags_example_deploys_in_blocks_and_prints_image_commands() {
     assert_eq!(deploy.status.as_ref().map(|s| s.as_str()), Some("DEPLOYED"));
     let archive = archive_bytes(folder.path());
     assert_same(
-        &blob_at(deploy.dags_upload_url.as_deref().unwrap()).await,
+        &blob_at(deploy.dags_upload_url.as_ref().unwrap().expose()).await,
         &archive,
     );
     let uploaded: Vec<u64> = events

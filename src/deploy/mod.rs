@@ -225,11 +225,13 @@ impl DeployRequest {
         let failed = |step, cause| DeployError::new(step, Some(&id), cause);
 
         let (url, field) = match kind {
-            Kind::Dags => (created.dags_upload_url.as_deref(), "dagsUploadUrl"),
-            Kind::Bundle { .. } => (created.bundle_upload_url.as_deref(), "bundleUploadUrl"),
+            Kind::Dags => (created.dags_upload_url.as_ref(), "dagsUploadUrl"),
+            Kind::Bundle { .. } => (created.bundle_upload_url.as_ref(), "bundleUploadUrl"),
         };
         let upload_failed = |error| failed(DeployStep::Upload, DeployFailure::Blob(error));
+        // The upload URLs are secrets (their SAS signature grants writes): exposed only here.
         let url = url
+            .map(|url| url.expose())
             .filter(|url| !url.trim().is_empty())
             .ok_or(BlobError::NoUploadUrl(field))
             .and_then(blob::BlobUrl::parse)
