@@ -51,7 +51,7 @@ async fn azurite() -> &'static Azurite {
 /// A sandbox whose upload URLs point at a fresh proxy in front of Azurite, a client, and a
 /// deployment.
 struct World {
-    sandbox: Sandbox,
+    sandbox: std::sync::Arc<Sandbox>,
     proxy: BlobProxy,
     org: Org,
     deployment_id: String,
@@ -78,7 +78,7 @@ async fn world_at(proxy: BlobProxy, endpoint: &str) -> World {
     let deployment = sandbox.seed(&deployments, json!({"name": "etl"})).unwrap();
     let deployment_id = deployment["id"].as_str().unwrap().to_string();
     World {
-        sandbox,
+        sandbox: std::sync::Arc::new(sandbox),
         proxy,
         org,
         deployment_id,
@@ -626,4 +626,39 @@ async fn the_deploy_dags_example_deploys_in_blocks_and_prints_image_commands() {
         commands[2].starts_with("docker push images.astronomer.cloud/"),
         "{commands:?}"
     );
+}
+
+#[tokio::test]
+async fn a_deploy_that_fails_names_the_wait_step_and_the_deploy() {
+    let world = world().await;
+    let sandbox = std::sync::Arc::clone(&world.sandbox);
+    let deploys = format!(
+        "/v1/organizations/{}/deployments/{}/deploys",
+        sandbox.organization_id(),
+        world.deployment_id
+    );
+    let created = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let seen = created.clone();
+    let folder = dags_folder();
+    let error = world
+        .org
+        .deploy_dags(&world.deployment_id, folder.path())
+        .upload_options(fast_upload())
+        .wait(fast_wait())
+        .on_progress(move |event| match event {
+            DeployProgress::Created { deploy_id } => *seen.lock().unwrap() = deploy_id.clone(),
+            DeployProgress::Finalized { .. } => {
+                let path = format!("{deploys}/{}", seen.lock().unwrap());
+                sandbox.script_statuses(&path, &["FAILED"]).unwrap();
+            }
+            _ => {}
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error.step(), DeployStep::Wait);
+    assert_eq!(error.deploy_id(), Some(created.lock().unwrap().as_str()));
+    assert!(matches!(
+        error.cause(),
+        DeployFailure::Wait(wait) if wait.kind() == astro_api::wait::WaitErrorKind::Failed
+    ));
 }
