@@ -5,6 +5,8 @@ pub mod audit_logs;
 mod builder;
 mod client;
 mod config;
+#[cfg(feature = "deploy")]
+pub mod deploy;
 #[cfg(feature = "iam")]
 pub mod roles;
 #[cfg(feature = "iam")]

@@ -22,3 +22,4 @@ pub mod rate_limit;
 pub mod report;
 pub mod server;
 pub mod stats;
+pub mod upload;

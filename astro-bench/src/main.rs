@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use astro_bench::report::{self, Machine, Section};
 use astro_bench::{
-    build_cost, decode, downstream, growth, instructions, pagination, per_call, rate_limit,
+    build_cost, decode, downstream, growth, instructions, pagination, per_call, rate_limit, upload,
 };
 use clap::{Parser, ValueEnum};
 
@@ -112,6 +112,7 @@ fn main() -> ExitCode {
             "4. rate limiting",
             Box::new(|| rate_limit::run(&rt, if full { 3 } else { 1 })),
         ),
+        ("8. upload", Box::new(|| upload::run(&rt))),
     ];
     if full {
         let target = args

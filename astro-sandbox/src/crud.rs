@@ -17,7 +17,7 @@ use crate::resources::{Resource, Role, membership_source, single_array};
 use crate::schema::{check, conform};
 use crate::store::Store;
 use crate::template::Segment;
-use crate::{env_vars, roles, synth, tokens};
+use crate::{env_vars, roles, synth, tokens, uploads};
 
 /// The answer of an operation before it is encoded: a status and a body.
 #[derive(Debug, PartialEq)]
@@ -113,6 +113,8 @@ pub fn dispatch(
                 env_vars::on_write(fields, None, request.body.as_ref());
                 let key = item_key(&collection, &id);
                 lifecycle::on_create(&mut store.jobs, api, resource, &key, fields);
+                let endpoint = store.blob_endpoint.as_ref();
+                uploads::on_create(endpoint, resource, params, request.body.as_ref(), fields);
                 if tokens::issues_values(api, resource) {
                     let body = request.body.as_ref();
                     issued = Some(tokens::on_create(store, &collection, &id, fields, body));

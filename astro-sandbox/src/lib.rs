@@ -68,6 +68,10 @@
 //!   token is accepted unless [`SandboxBuilder::token`] names one, see above); unknown paths
 //!   `404`; wrong methods `405` with `Allow`. Every response is valid against the document
 //!   and carries an `x-request-id` header (errors also carry it as `requestId`).
+//! - **Deploy uploads**: with [`SandboxBuilder::blob_endpoint`], a created deploy carries a
+//!   signed blob SAS URL (`dagsUploadUrl` or `bundleUploadUrl`, by its type) into a container of
+//!   a real blob server, and every deploy image coordinates; [`blob`] runs Azurite and a
+//!   recording, fault-injecting proxy in front of it that adds the version ids Azurite lacks.
 //! - **Observable and breakable**: [`Sandbox::requests`] returns what clients sent, and
 //!   [`Sandbox::inject`] plays [`Fault`]s (error statuses, plain-text errors, `409`
 //!   conflicts such as a busy cluster's "workflow already running", `429` with
@@ -106,6 +110,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod blob;
 mod catalog;
 mod crud;
 mod env_vars;
@@ -126,6 +131,7 @@ mod store;
 mod synth;
 mod template;
 mod tokens;
+mod uploads;
 
 mod sandbox;
 

@@ -34,6 +34,7 @@ pub struct SandboxBuilder {
     seed_defaults: bool,
     token: Option<String>,
     settle_reads: u32,
+    blob_endpoint: Option<String>,
 }
 
 /// Why a fixture or a fault was refused.
@@ -55,6 +56,7 @@ impl Default for SandboxBuilder {
             seed_defaults: true,
             token: None,
             settle_reads: crate::lifecycle::DEFAULT_SETTLE_READS,
+            blob_endpoint: None,
         }
     }
 }
@@ -95,9 +97,18 @@ impl SandboxBuilder {
         self
     }
 
+    /// Makes created deploys carry upload URLs into this container (`<origin>/<account>/<container>`,
+    /// the development account of [`crate::blob`]): see [`crate::blob`] for the wiring.
+    /// [`start`](Self::start) fails if the URL has another shape.
+    pub fn blob_endpoint(mut self, container_url: impl Into<String>) -> Self {
+        self.blob_endpoint = Some(container_url.into());
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Sandbox> {
         let catalog = Catalog::pinned().map_err(std::io::Error::other)?;
+        let blob_endpoint = crate::uploads::parse_endpoint(self.blob_endpoint.as_deref())?;
         let listener = TcpListener::bind(self.address).await?;
         let address = listener.local_addr()?;
         let state = Arc::new(State {
@@ -108,6 +119,7 @@ impl SandboxBuilder {
             ids: Default::default(),
             token: self.token,
         });
+        lock(&state.store).blob_endpoint = blob_endpoint;
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(crate::server::serve(listener, Arc::clone(&state), stopped));
         let mut sandbox = Sandbox {

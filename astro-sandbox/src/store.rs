@@ -18,6 +18,8 @@ pub struct Store {
     pub jobs: Jobs,
     /// The API token values issued so far, current or not.
     pub issued: Issued,
+    /// Where created deploys' upload URLs point, if anywhere (see [`crate::uploads`]).
+    pub blob_endpoint: Option<crate::uploads::BlobEndpoint>,
 }
 
 /// One stored object and its id.

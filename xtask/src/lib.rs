@@ -2,6 +2,7 @@
 //! a temporary workspace.
 #![warn(missing_docs)]
 
+pub mod azurite;
 pub mod changelog;
 pub mod changes;
 pub mod crate_version;
@@ -105,7 +106,8 @@ pub enum Task {
         #[arg(trailing_var_arg = true)]
         args: Vec<String>,
     },
-    /// Fetch the pinned specs if missing, then run the whole test suite.
+    /// Fetch the pinned specs and install Azurite (`tools/azurite`) if missing, then run the
+    /// whole test suite.
     Test,
 }
 
@@ -127,6 +129,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             workspace::cargo(&root, &command)
         }),
         Task::Test => fetch::ensure(&root)
+            .and_then(|()| azurite::ensure(&root))
             .and_then(|()| workspace::cargo(&root, &["test", "--workspace", "--all-targets"]))
             .and_then(|()| workspace::cargo(&root, &["test", "--workspace", "--doc"]))
             .and_then(|()| workspace::cargo(&root, &V1BETA1_TESTS)),
