@@ -16,7 +16,7 @@ pub enum WaitErrorKind {
     TimedOut,
     /// A GET answered `404` after the resource had been seen.
     Vanished,
-    /// A request failed with an error not worth retrying ([`WaitError::source`] has it).
+    /// A request failed with an error not worth retrying ([`WaitError::request_error`] has it).
     Request,
 }
 
