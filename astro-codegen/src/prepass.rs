@@ -249,7 +249,7 @@ pub fn page_schemas(document: &Document) -> BTreeSet<String> {
 }
 
 /// Makes every property of a response-only schema that is still required after
-/// [`relax_absent_scalars`] optional, except the [`PAGE_FIELDS`] of `page_schemas` (see the
+/// [`relax_absent_scalars`] optional, except the `PAGE_FIELDS` of `page_schemas` (see the
 /// module docs).
 pub fn optional_response_fields(value: &mut Value, page_schemas: &BTreeSet<String>) {
     let (response_side, request_side) = schema_sides(value);
