@@ -121,7 +121,12 @@ impl SandboxBuilder {
         });
         lock(&state.store).blob_endpoint = blob_endpoint;
         let (stop, stopped) = watch::channel(false);
-        tokio::spawn(crate::server::serve(listener, Arc::clone(&state), stopped));
+        tokio::spawn(crate::server::serve(
+            listener,
+            Arc::clone(&state),
+            stopped,
+            crate::handler::handle,
+        ));
         let mut sandbox = Sandbox {
             state,
             address,

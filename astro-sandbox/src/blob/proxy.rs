@@ -13,8 +13,6 @@ use bytes::{Bytes, BytesMut};
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -149,7 +147,12 @@ impl BlobProxy {
             versions: AtomicU64::new(0),
         });
         let (stop, stopped) = watch::channel(false);
-        tokio::spawn(serve(listener, Arc::clone(&state), stopped));
+        tokio::spawn(crate::server::serve(
+            listener,
+            Arc::clone(&state),
+            stopped,
+            handle,
+        ));
         Ok(Self {
             address,
             state,
@@ -192,29 +195,6 @@ impl BlobProxy {
 impl Drop for BlobProxy {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
-    }
-}
-
-async fn serve(listener: TcpListener, state: Arc<ProxyState>, mut stop: watch::Receiver<bool>) {
-    loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            _ = stop.changed() => return,
-        };
-        let Ok((stream, _)) = accepted else {
-            continue;
-        };
-        let state = Arc::clone(&state);
-        let mut connection_stop = stop.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |request| handle(Arc::clone(&state), request));
-            let connection = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service);
-            tokio::select! {
-                _ = connection => {}
-                _ = connection_stop.changed() => {}
-            }
-        });
     }
 }
 
